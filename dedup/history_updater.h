@@ -1,0 +1,32 @@
+#pragma once
+
+#include "abuseflow/v1/events.pb.h"
+
+namespace abuseflow::dedup {
+
+// Bounds on what the history keeps per address.
+struct HistoryLimits {
+  int sample_lines = 5;       // raw lines kept per address (the earliest ones); default 5
+  int max_line_length = 1024; // longer lines are cut at a character boundary and end in "..."
+  int max_sensors = 16;       // distinct sensor names kept per address
+};
+
+// Folds one enriched event into the history of its source address: first and
+// last seen, counts by kind and signature, sensors, a bounded sample of raw
+// lines, the latest owner. Pure; `history` must be for the event's source.
+void ApplyEvent(const v1::EnrichedEvent& event, const HistoryLimits& limits,
+                v1::AddressHistory* history);
+
+// Adds `n` to the count of (kind, signature) in `counts`, keeping the list
+// sorted by kind then signature so that equal histories serialise equally.
+void AddKindCount(v1::Kind kind, const std::string& signature, uint64_t n,
+                  google::protobuf::RepeatedPtrField<v1::KindCount>* counts);
+
+// `line` cut to at most `max_length` bytes without splitting a UTF-8
+// sequence, with "..." appended when cut.
+std::string CutLine(const std::string& line, int max_length);
+
+// The sample to keep for `event`.
+v1::SampleLine MakeSample(const v1::ProbeEvent& event, int max_line_length);
+
+}  // namespace abuseflow::dedup
