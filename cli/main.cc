@@ -1,0 +1,23 @@
+// The `abuseflow` command: dispatches to the stages and the utilities.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "core/log.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "abuseflow: turns the probe, scan and exploit lines of network sensors into one abuse\n"
+      "notice per owner of the attacking addresses."};
+  app.require_subcommand(1);
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  app.parse_complete_callback([&] {
+    if (!abuseflow::core::SetLogLevel(log_level)) throw CLI::ValidationError("--log-level", log_level);
+  });
+  int exit_code = 0;
+  abuseflow::cli::AddPipelineCommands(app, &exit_code);
+  abuseflow::cli::AddToolCommands(app, &exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,87 @@
+#include "cli/pipeline.h"
+
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "core/log.h"
+#include "core/shutdown.h"
+
+namespace abuseflow::cli {
+namespace {
+
+// Runs `stage.Run()`, recording the first failure and stopping the others.
+template <typename Stage>
+void RunStage(Stage& stage, const char* name, core::Status* result) {
+  core::Status s = stage.Run();
+  if (!s.ok() && !core::StopRequested()) {
+    core::Logger(name)->error("stage failed error=\"{}\"", s.ToString());
+    *result = s;
+    core::RequestStop();
+  } else if (!s.ok()) {
+    *result = s;
+  }
+}
+
+}  // namespace
+
+core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
+  zmq::context_t context;
+  const std::string enrich_ep = "inproc://enrich", dedup_ep = "inproc://dedup",
+                    notify_ep = "inproc://notify";
+  ingest::IngestStage ingest(config, {&context, "", enrich_ep, 1});
+  enrich::EnrichStage enrich(config, {&context, enrich_ep, dedup_ep, 1});
+  dedup::DedupStage dedup(config, {&context, dedup_ep, notify_ep, 1});
+  notify::NotifyStage notify(config, {&context, notify_ep, "", 1});
+  core::Status results[4];
+  {
+    std::jthread t_notify([&] { RunStage(notify, "notify", &results[3]); });
+    std::jthread t_dedup([&] { RunStage(dedup, "dedup", &results[2]); });
+    std::jthread t_enrich([&] { RunStage(enrich, "enrich", &results[1]); });
+    RunStage(ingest, "ingest", &results[0]);
+  }
+  for (const core::Status& s : results) {
+    if (!s.ok()) return s;
+  }
+  return PipelineSummary{ingest.stats(), enrich.stats(), dedup.stats(), notify.stats()};
+}
+
+core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers) {
+  zmq::context_t context;
+  const core::EndpointsConfig& ep = config.endpoints;
+  if (stage == "ingest") return ingest::IngestStage(config, {&context, "", ep.enrich, 1}).Run();
+  if (stage == "enrich") {
+    return enrich::EnrichStage(config, {&context, ep.enrich, ep.dedup, producers}).Run();
+  }
+  if (stage == "dedup") {
+    return dedup::DedupStage(config, {&context, ep.dedup, ep.notify, producers}).Run();
+  }
+  if (stage == "notify") return notify::NotifyStage(config, {&context, ep.notify, "", producers}).Run();
+  return core::Status::InvalidArgument("unknown stage " + stage);
+}
+
+std::string FormatSummary(const PipelineSummary& s, const core::Config& config) {
+  std::string out;
+  out += "abuseflow run finished\n";
+  for (const ingest::InputStats& in : s.ingest.inputs) {
+    out += fmt::format("  input {} ({}): {} lines, {} events, {} not probes, {} rejected{}\n",
+                       in.path, in.format, in.lines, in.events, in.not_probe, in.rejected_total(),
+                       in.error.empty() ? "" : " - ERROR: " + in.error);
+    for (const auto& [reason, count] : in.rejected) {
+      out += fmt::format("    rejected {}: {}\n", reason, count);
+    }
+  }
+  out += fmt::format("  events read:      {}\n", s.ingest.events());
+  out += fmt::format("  registry queries: {} (cache hits {}, unresolved {})\n",
+                     s.enrich.source_queries, s.enrich.cache_hits, s.enrich.unresolved);
+  out += fmt::format("  sources:          {}\n", s.notify.sources);
+  out += fmt::format("  owners contacted: {}\n", s.notify.contacts);
+  if (s.notify.unroutable > 0) {
+    out += fmt::format("  NOT REPORTED:     {} incidents with no abuse contact\n", s.notify.unroutable);
+  }
+  out += fmt::format("  mails written:    {} in {}\n", s.notify.mails, config.notify.outbox);
+  out += fmt::format("  history:          {}/history\n", config.state_dir);
+  return out;
+}
+
+}  // namespace abuseflow::cli

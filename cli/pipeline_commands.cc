@@ -1,0 +1,109 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/pipeline.h"
+#include "core/log.h"
+#include "core/shutdown.h"
+
+namespace abuseflow::cli {
+namespace {
+
+struct PipelineOptions {
+  std::string config_path;
+  std::vector<std::string> inputs;      // FORMAT:PATH
+  std::vector<std::string> registries;
+  std::string state_dir;
+  std::string outbox;
+  int producers = 1;
+};
+
+// Loads the config (or the defaults) and applies the command-line overrides.
+core::Result<core::Config> BuildConfig(const PipelineOptions& o) {
+  core::Config config;
+  if (!o.config_path.empty()) {
+    auto loaded = core::LoadConfig(o.config_path);
+    if (!loaded.ok()) return loaded.status();
+    config = std::move(loaded).value();
+  }
+  if (!o.inputs.empty()) {
+    config.ingest.inputs.clear();
+    for (const std::string& spec : o.inputs) {
+      size_t colon = spec.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size()) {
+        return core::Status::InvalidArgument("--input '" + spec + "' must be FORMAT:PATH");
+      }
+      core::InputConfig in;
+      in.format = spec.substr(0, colon);
+      in.path = spec.substr(colon + 1);
+      config.ingest.inputs.push_back(in);
+    }
+  }
+  if (!o.registries.empty()) config.enrich.registry = o.registries;
+  if (!o.state_dir.empty()) config.state_dir = o.state_dir;
+  if (!o.outbox.empty()) config.notify.outbox = o.outbox;
+  return config;
+}
+
+void AddCommonOptions(CLI::App* cmd, PipelineOptions* o, bool overrides) {
+  cmd->add_option("-c,--config", o->config_path, "TOML configuration file")->check(CLI::ExistingFile);
+  cmd->add_option("--state", o->state_dir, "state folder (history, caches); overrides state_dir");
+  if (!overrides) return;
+  cmd->add_option("--input", o->inputs,
+                  "FORMAT:PATH of a log to replay, repeatable; replaces the config's inputs");
+  cmd->add_option("--registry", o->registries,
+                  "offline RPSL registry file, repeatable; replaces the config's list");
+  cmd->add_option("--outbox", o->outbox, "folder the .eml files are written to");
+}
+
+}  // namespace
+
+void AddPipelineCommands(CLI::App& app, int* exit_code) {
+  auto options = std::make_shared<PipelineOptions>();
+  CLI::App* run = app.add_subcommand(
+      "run", "Run all four stages in one process (the embedded default) and print a summary");
+  AddCommonOptions(run, options.get(), true);
+  run->callback([options, exit_code] {
+    core::InstallStopSignalHandlers();
+    auto config = BuildConfig(*options);
+    if (!config.ok()) {
+      std::cerr << "abuseflow run: " << config.status().message() << "\n";
+      *exit_code = 2;
+      return;
+    }
+    auto summary = RunInProcess(*config);
+    if (!summary.ok()) {
+      std::cerr << "abuseflow run: " << summary.status().ToString() << "\n";
+      *exit_code = 1;
+      return;
+    }
+    std::cout << FormatSummary(*summary, *config);
+    if (summary->ingest.any_input_failed()) *exit_code = 1;
+  });
+
+  for (const char* stage : {"ingest", "enrich", "dedup", "notify"}) {
+    CLI::App* cmd = app.add_subcommand(
+        stage, std::string("Run the ") + stage + " stage alone, with the endpoints of the config");
+    AddCommonOptions(cmd, options.get(), std::string(stage) != "enrich" && std::string(stage) != "dedup");
+    if (std::string(stage) != "ingest") {
+      cmd->add_option("--producers", options->producers,
+                      "upstream processes; the stage ends after each has ended its stream")
+          ->check(CLI::Range(1, 1024));
+    }
+    cmd->callback([options, exit_code, name = std::string(stage)] {
+      core::InstallStopSignalHandlers();
+      auto config = BuildConfig(*options);
+      if (!config.ok()) {
+        std::cerr << "abuseflow " << name << ": " << config.status().message() << "\n";
+        *exit_code = 2;
+        return;
+      }
+      core::Status s = RunOneStage(name, *config, options->producers);
+      if (!s.ok()) {
+        std::cerr << "abuseflow " << name << ": " << s.ToString() << "\n";
+        *exit_code = 1;
+      }
+    });
+  }
+}
+
+}  // namespace abuseflow::cli

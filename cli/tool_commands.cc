@@ -1,0 +1,179 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/json_views.h"
+#include "core/config.h"
+#include "core/ip_address.h"
+#include "dedup/dedup_stage.h"
+#include "dedup/history_store.h"
+#include "enrich/offline_registry.h"
+#include "ingest/line_parser.h"
+#include "ingest/line_reader.h"
+
+namespace abuseflow::cli {
+namespace {
+
+std::string Dump(const nlohmann::ordered_json& j, int indent = -1) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+int ParseCommand(const std::string& format, const std::string& path, int year) {
+  auto parser = ingest::MakeParser(format);
+  if (!parser) {
+    std::cerr << "abuseflow parse: unknown format '" << format << "'; known:";
+    for (const std::string& name : ingest::ParserNames()) std::cerr << " " << name;
+    std::cerr << "\n";
+    return 2;
+  }
+  auto reader = ingest::LineReader::Open(path);
+  if (!reader.ok()) {
+    std::cerr << "abuseflow parse: " << reader.status().message() << "\n";
+    return 1;
+  }
+  ingest::ParseContext ctx;
+  ctx.default_year = year;
+  uint64_t events = 0, not_probe = 0, rejected = 0;
+  std::string_view line;
+  bool too_long = false;
+  while ((*reader)->Next(&line, &too_long)) {
+    v1::ProbeEvent event;
+    ingest::ParseResult r = too_long ? ingest::ParseResult{ingest::ParseOutcome::kRejected, "too-long"}
+                                     : parser->Parse(line, ctx, &event);
+    if (r.outcome == ingest::ParseOutcome::kEvent) {
+      ++events;
+      std::cout << Dump(EventJson(event)) << "\n";
+    } else if (r.outcome == ingest::ParseOutcome::kNotProbe) {
+      ++not_probe;
+    } else {
+      ++rejected;
+      std::cerr << path << ":" << (*reader)->line_number() << ": rejected (" << r.reason << ")\n";
+    }
+  }
+  std::cerr << path << ": " << (*reader)->line_number() << " lines, " << events << " events, "
+            << not_probe << " not probes, " << rejected << " rejected\n";
+  if (!(*reader)->status().ok()) {
+    std::cerr << "abuseflow parse: " << (*reader)->status().message() << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+int WhoisCommand(const std::string& address_text, const std::string& config_path,
+                 std::vector<std::string> registries) {
+  auto address = core::IpAddress::Parse(address_text);
+  if (!address) {
+    std::cerr << "abuseflow whois: '" << address_text << "' is not an IPv4 or IPv6 address\n";
+    return 2;
+  }
+  if (registries.empty() && !config_path.empty()) {
+    auto config = core::LoadConfig(config_path);
+    if (!config.ok()) {
+      std::cerr << "abuseflow whois: " << config.status().message() << "\n";
+      return 2;
+    }
+    registries = config->enrich.registry;
+  }
+  if (registries.empty()) {
+    std::cerr << "abuseflow whois: no registry; give --registry FILE or --config FILE\n";
+    return 2;
+  }
+  enrich::OfflineRegistry registry;
+  for (const std::string& path : registries) {
+    if (core::Status s = registry.Load(path); !s.ok()) {
+      std::cerr << "abuseflow whois: " << s.message() << "\n";
+      return 1;
+    }
+  }
+  auto owner = registry.Lookup(*address);
+  if (!owner) {
+    std::cerr << "abuseflow whois: no block covers " << address->ToString() << "\n";
+    return 1;
+  }
+  std::cout << Dump(OwnerJson(*owner), 2) << "\n";
+  return 0;
+}
+
+int HistoryCommand(const std::string& state_dir, const std::string& address_text) {
+  auto address = core::IpAddress::Parse(address_text);
+  if (!address) {
+    std::cerr << "abuseflow history: '" << address_text << "' is not an IPv4 or IPv6 address\n";
+    return 2;
+  }
+  auto store = dedup::HistoryStore::Open(dedup::HistoryDir(state_dir), true);
+  if (!store.ok()) {
+    std::cerr << "abuseflow history: " << store.status().message() << "\n";
+    return 1;
+  }
+  auto history = (*store)->Get(*address);
+  if (!history.ok()) {
+    std::cerr << "abuseflow history: " << history.status().message() << "\n";
+    return 1;
+  }
+  if (!history->has_value()) {
+    std::cerr << "abuseflow history: no history for " << address->ToString() << "\n";
+    return 1;
+  }
+  std::cout << Dump(HistoryJson(**history), 2) << "\n";
+  return 0;
+}
+
+int ConfigCheckCommand(const std::string& path) {
+  auto config = core::LoadConfig(path);
+  if (!config.ok()) {
+    std::cerr << config.status().message() << "\n";
+    return 1;
+  }
+  for (const core::InputConfig& in : config->ingest.inputs) {
+    if (!ingest::MakeParser(in.format)) {
+      std::cerr << path << ": input " << in.path << ": unknown format '" << in.format << "'\n";
+      return 1;
+    }
+  }
+  std::cout << path << ": ok (" << config->ingest.inputs.size() << " inputs, "
+            << config->enrich.registry.size() << " registry files, state " << config->state_dir
+            << ", outbox " << config->notify.outbox << ")\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddToolCommands(CLI::App& app, int* exit_code) {
+  struct Options {
+    std::string format, path = "-", address, config, state = "state", file;
+    std::vector<std::string> registries;
+    int year = 0;
+  };
+  auto o = std::make_shared<Options>();
+
+  CLI::App* parse = app.add_subcommand("parse", "Parse a log and print its events as JSON lines");
+  parse->add_option("-f,--format", o->format, "input format")->required();
+  parse->add_option("file", o->path, "log file, plain or gzip; - for standard input");
+  parse->add_option("--year", o->year, "year for stamps without one (default: this year)");
+  parse->callback([o, exit_code] {
+    *exit_code = ParseCommand(o->format, o->path, o->year ? o->year : 1900 + [] {
+      std::time_t t = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      return tm.tm_year;
+    }());
+  });
+
+  CLI::App* whois = app.add_subcommand("whois", "Show the owner record of an address as JSON");
+  whois->add_option("address", o->address, "IPv4 or IPv6 address")->required();
+  whois->add_option("-c,--config", o->config, "config whose [enrich] registry files to use");
+  whois->add_option("--registry", o->registries, "offline RPSL registry file, repeatable");
+  whois->callback([o, exit_code] { *exit_code = WhoisCommand(o->address, o->config, o->registries); });
+
+  CLI::App* history = app.add_subcommand("history", "Show the history of an address as JSON");
+  history->add_option("--state", o->state, "state folder of the dedup stage")->capture_default_str();
+  history->add_option("address", o->address, "IPv4 or IPv6 address")->required();
+  history->callback([o, exit_code] { *exit_code = HistoryCommand(o->state, o->address); });
+
+  CLI::App* config = app.add_subcommand("config", "Configuration utilities");
+  config->require_subcommand(1);
+  CLI::App* check = config->add_subcommand("check", "Validate a configuration file");
+  check->add_option("file", o->file, "TOML configuration file")->required();
+  check->callback([o, exit_code] { *exit_code = ConfigCheckCommand(o->file); });
+}
+
+}  // namespace abuseflow::cli

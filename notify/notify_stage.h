@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/stage_loop.h"
+
+namespace abuseflow::notify {
+
+struct NotifyStageStats {
+  uint64_t incidents = 0;
+  uint64_t unroutable = 0;     // incidents whose owner has no abuse contact (counted, logged)
+  uint64_t sources = 0;        // distinct source addresses reported
+  uint64_t contacts = 0;       // distinct abuse contacts written to
+  uint64_t mails = 0;          // mails written to the outbox
+  uint64_t invalid_recipients = 0;  // registry addresses refused as mailboxes
+  std::vector<std::string> paths;   // the .eml files written, in order
+};
+
+// The notify stage: receives incident batches, groups them per abuse contact
+// over the batching window (event time), renders one mail per contact and
+// window and writes it as an .eml file to the outbox folder. At the end of
+// the stream every open window is flushed. Runs on the calling thread.
+// See notify/README.md.
+class NotifyStage {
+ public:
+  NotifyStage(const core::Config& config, core::StageLinks links)
+      : config_(config), links_(std::move(links)) {}
+  core::Status Run();
+  const NotifyStageStats& stats() const { return stats_; }
+
+ private:
+  const core::Config& config_;
+  core::StageLinks links_;
+  NotifyStageStats stats_;
+};
+
+}  // namespace abuseflow::notify

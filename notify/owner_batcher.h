@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "abuseflow/v1/events.pb.h"
+#include "notify/report.h"
+
+namespace abuseflow::notify {
+
+struct BatcherStats {
+  uint64_t incidents = 0;       // incidents given to Add
+  uint64_t unroutable = 0;      // without any abuse mailbox: not batched, handed back
+  uint64_t invalid_source = 0;  // source not 4 or 16 bytes: not batched, handed back
+  uint64_t late = 0;            // arrived after their window had closed: reported on their own
+  uint64_t reports = 0;         // reports closed (returned by Add or Flush)
+};
+
+// Groups incidents per abuse contact over a batching window measured in event
+// time, so that one owner gets one report per window listing every address.
+//
+// The contact is the owner's first abuse mailbox, lowercased (ContactOf). A
+// contact's report opens at the first_seen_us of its first incident and covers
+// [start, start + window). Incidents whose first_seen_us falls before the end
+// are merged into it; one at or past the end closes it and opens the next. An
+// incident that arrives late (earlier than the start) is merged too, moving
+// the start back, as long as the whole report still fits in one window;
+// otherwise its own window has passed and it goes out at once in a report of
+// its own (counted as late).
+//
+// The watermark is the highest last_seen_us seen; a report closes when its
+// end is at or before the watermark. So the reports do not depend on arrival
+// order as long as incidents are at most one window out of order relative to
+// the watermark; beyond that, the same addresses may be split over more
+// reports, but none is lost or listed twice in a window.
+//
+// Not thread-safe: one notify thread owns it.
+class OwnerBatcher {
+ public:
+  // `window_us` is the window length; values below 1 are taken as 1.
+  explicit OwnerBatcher(int64_t window_us, ReportLimits limits = {});
+
+  // Merges `incident` into its contact's open report and returns the reports
+  // that closed, sorted by contact then window start. An incident without an
+  // abuse mailbox or without a valid source address is not batched: it is
+  // counted (stats().unroutable / invalid_source) and appended to
+  // *unroutable when that is given, for the caller to log.
+  std::vector<Report> Add(const v1::Incident& incident,
+                          std::vector<v1::Incident>* unroutable = nullptr);
+
+  // Closes every open report (at the end of the stream) and returns them,
+  // sorted by contact.
+  std::vector<Report> Flush();
+
+  // The highest last_seen_us seen so far (INT64_MIN before any incident).
+  int64_t watermark_us() const { return watermark_us_; }
+  size_t open_reports() const { return open_.size(); }
+  const BatcherStats& stats() const { return stats_; }
+
+ private:
+  // Opens a report for `contact` at `start_us` and indexes it by its end.
+  ReportBuilder& Open(const std::string& contact, int64_t start_us);
+  // Removes the open report of `contact` and appends it to `out`.
+  void Close(const std::string& contact, std::vector<Report>* out);
+  // Closes every open report whose end is at or before the watermark.
+  void CloseExpired(std::vector<Report>* out);
+
+  int64_t window_us_;
+  ReportLimits limits_;
+  int64_t watermark_us_;
+  std::map<std::string, ReportBuilder> open_;          // by contact
+  std::set<std::pair<int64_t, std::string>> by_end_;  // (end, contact) of each open report
+  BatcherStats stats_;
+};
+
+}  // namespace abuseflow::notify

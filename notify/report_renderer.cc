@@ -1,0 +1,268 @@
+#include "notify/report_renderer.h"
+
+#include <kainjow/mustache.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "core/event_names.h"
+#include "core/time_format.h"
+
+namespace abuseflow::notify {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+// "2001-09-18 13:12:44 UTC": easier to read in a mail than ISO 8601.
+std::string ReadableUtc(int64_t unix_us) {
+  std::string t = core::FormatUtc(unix_us);
+  if (t.size() == 20 && t[10] == 'T' && t.back() == 'Z') {
+    t[10] = ' ';
+    t.replace(19, 1, " UTC");
+  }
+  return t;
+}
+
+std::string Ordinal(uint32_t n) {
+  static constexpr const char* kWords[] = {"first", "second",  "third", "fourth", "fifth",
+                                           "sixth", "seventh", "eighth", "ninth", "tenth"};
+  if (n >= 1 && n <= 10) return kWords[n - 1];
+  const char* suffix = "th";
+  if (n % 100 < 11 || n % 100 > 13) {
+    if (n % 10 == 1) suffix = "st";
+    if (n % 10 == 2) suffix = "nd";
+    if (n % 10 == 3) suffix = "rd";
+  }
+  return std::to_string(n) + suffix;
+}
+
+std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (part.empty()) continue;
+    if (!out.empty()) out += separator;
+    out += part;
+  }
+  return out;
+}
+
+// The signature without the blank lines around it.
+std::string TrimBlankLines(const std::string& text) {
+  size_t begin = text.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return "";
+  begin = text.rfind('\n', begin);
+  begin = begin == std::string::npos ? 0 : begin + 1;
+  size_t end = text.find_last_not_of(" \t\r\n");
+  return text.substr(begin, end - begin + 1);
+}
+
+mustache::data KindsData(const ReportEntry& entry) {
+  mustache::data kinds{mustache::data::type::list};
+  for (const v1::KindCount& k : entry.kinds) {
+    mustache::data item;
+    std::string kind(core::KindName(k.kind()));
+    item.set("kind", kind);
+    item.set("signature", k.signature());
+    item.set("label", k.signature().empty() ? kind : kind + " " + k.signature());
+    item.set("count", std::to_string(k.count()));
+    kinds.push_back(item);
+  }
+  return kinds;
+}
+
+// The samples in runs that share a time zone, each run under its zone line.
+mustache::data ZonesData(const ReportEntry& entry) {
+  mustache::data zones{mustache::data::type::list};
+  mustache::data lines{mustache::data::type::list};
+  std::string zone;
+  auto finish = [&] {
+    if (lines.is_empty_list()) return;
+    mustache::data item;
+    item.set("zone", zone);
+    item.set("lines", lines);
+    zones.push_back(item);
+    lines = mustache::data{mustache::data::type::list};
+  };
+  for (const v1::SampleLine& s : entry.samples) {
+    std::string label = ZoneLabel(s.tz_name(), s.utc_offset_minutes());
+    if (label != zone) finish();
+    zone = label;
+    mustache::data line;
+    line.set("line", s.line());
+    line.set("sensor", s.sensor());
+    line.set("observed", ReadableUtc(s.observed_us()));
+    lines.push_back(line);
+  }
+  finish();
+  return zones;
+}
+
+std::string OwnerLine(const v1::OwnerRecord& owner) {
+  std::vector<std::string> cidrs(owner.cidrs().begin(), owner.cidrs().end());
+  return Join({owner.owner(), owner.netname(), owner.country(), Join(cidrs, " ")}, ", ");
+}
+
+mustache::data EntryData(const ReportEntry& e) {
+  mustache::data d;
+  d.set("address", e.address.ToString());
+  std::string owner_line = OwnerLine(e.owner);
+  d.set("owner_line", owner_line);
+  d.set("has_owner_line", !owner_line.empty());
+  d.set("owner", e.owner.owner());
+  d.set("netname", e.owner.netname());
+  d.set("country", e.owner.country());
+  d.set("count", std::to_string(e.count));
+  d.set("times_word", e.count == 1 ? "time" : "times");
+  d.set("first_seen", ReadableUtc(e.first_seen_us));
+  d.set("last_seen", ReadableUtc(e.last_seen_us));
+  d.set("kinds", KindsData(e));
+  std::vector<std::string> ports;
+  for (uint32_t port : e.dst_ports) ports.push_back(std::to_string(port));
+  d.set("ports", Join(ports, ", "));
+  d.set("has_ports", !ports.empty());
+  d.set("notice_number", std::to_string(e.notice_number));
+  d.set("repeat", e.notice_number > 1);
+  d.set("ordinal", Ordinal(std::max<uint32_t>(e.notice_number, 1)));
+  d.set("zones", ZonesData(e));
+  d.set("shown", std::to_string(e.samples.size()));
+  d.set("has_more", e.count > e.samples.size() && !e.samples.empty());
+  return d;
+}
+
+mustache::data OwnersData(const Report& report) {
+  mustache::data owners{mustache::data::type::list};
+  for (const OwnerSummary& o : report.owners) {
+    mustache::data item;
+    item.set("owner", o.owner);
+    item.set("netname", o.netname);
+    item.set("country", o.country);
+    item.set("cidrs", Join(o.cidrs, " "));
+    owners.push_back(item);
+  }
+  return owners;
+}
+
+mustache::data ReportData(const Report& report, const RenderOptions& options,
+                          const std::string& subject) {
+  mustache::data d;
+  const bool single = report.entries.size() == 1;
+  d.set("subject", subject);
+  d.set("site", options.site);
+  d.set("from", options.from);
+  std::string signature = TrimBlankLines(options.signature);
+  d.set("signature", signature);
+  d.set("has_signature", !signature.empty());
+  d.set("contact", report.contact);
+  d.set("recipients", Join(report.recipients, ", "));
+  d.set("window_start", ReadableUtc(report.window_start_us));
+  d.set("window_end", ReadableUtc(report.window_end_us));
+  d.set("address_count", std::to_string(report.entries.size()));
+  d.set("single", single);
+  d.set("many", !single);
+  d.set("machine_word", single ? "machine" : "machines");
+  d.set("system_word", single ? "system" : "systems");
+  bool repeats = false;
+  mustache::data entries{mustache::data::type::list};
+  for (const ReportEntry& entry : report.entries) {
+    repeats = repeats || entry.notice_number > 1;
+    entries.push_back(EntryData(entry));
+  }
+  d.set("entries", entries);
+  d.set("has_repeats", repeats);
+  d.set("owners", OwnersData(report));
+  return d;
+}
+
+core::Result<std::string> ReadTemplate(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return core::Status::IoError("cannot read template " + path + ": is a directory");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    return core::Status::IoError("cannot read template " + path + ": " + std::strerror(errno));
+  }
+  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) return core::Status::IoError("cannot read template " + path + ": read error");
+  return text;
+}
+
+// Parses `text` with no HTML escaping; empty error when it parses.
+std::string ParseError(const std::string& text) {
+  mustache::mustache parsed{text};
+  return parsed.is_valid() ? "" : parsed.error_message();
+}
+
+}  // namespace
+
+core::Result<ReportRenderer> ReportRenderer::Create(RenderOptions options) {
+  std::string text(DefaultReportTemplate());
+  std::string name = "built-in template";
+  if (!options.template_path.empty()) {
+    auto read = ReadTemplate(options.template_path);
+    if (!read.ok()) return read.status();
+    text = std::move(read).value();
+    name = "template " + options.template_path;
+  }
+  try {
+    if (std::string error = ParseError(text); !error.empty()) {
+      return core::Status::InvalidArgument(name + ": " + error);
+    }
+  } catch (const std::exception& e) {
+    return core::Status::InvalidArgument(name + ": " + e.what());
+  }
+  return ReportRenderer(std::move(options), std::move(text));
+}
+
+core::Result<RenderedReport> ReportRenderer::Render(const Report& report) const {
+  RenderedReport out;
+  out.subject = ReportSubject(report);
+  try {
+    mustache::mustache tmpl{template_text_};
+    tmpl.set_custom_escape([](const std::string& s) { return s; });  // plain text, not HTML
+    out.body = tmpl.render(ReportData(report, options_, out.subject));
+    if (!tmpl.is_valid()) {
+      return core::Status::InvalidArgument("rendering failed: " + tmpl.error_message());
+    }
+  } catch (const std::exception& e) {
+    return core::Status::Internal(std::string("rendering failed: ") + e.what());
+  }
+  return out;
+}
+
+std::string ReportSubject(const Report& report) {
+  if (report.entries.size() == 1) {
+    return "Probes from " + report.entries.front().address.ToString();
+  }
+  std::vector<std::string> cidrs;
+  for (const OwnerSummary& owner : report.owners) {
+    for (const std::string& cidr : owner.cidrs) {
+      if (std::find(cidrs.begin(), cidrs.end(), cidr) == cidrs.end()) cidrs.push_back(cidr);
+    }
+  }
+  std::string subject =
+      "Probes from " + std::to_string(report.entries.size()) + " addresses on your network";
+  if (cidrs.empty()) return subject;
+  subject += " (" + cidrs[0];
+  if (cidrs.size() > 1) subject += ", " + cidrs[1];
+  if (cidrs.size() > 2) subject += " ...";
+  return subject + ")";
+}
+
+std::string ZoneLabel(std::string_view tz_name, int utc_offset_minutes) {
+  int minutes = std::abs(utc_offset_minutes);
+  char gmt[32];
+  std::snprintf(gmt, sizeof gmt, "GMT %c%02d%02d", utc_offset_minutes < 0 ? '-' : '+',
+                minutes / 60 % 100, minutes % 60);
+  if (tz_name.empty()) return gmt;
+  return std::string(tz_name) + ", " + gmt;
+}
+
+}  // namespace abuseflow::notify

@@ -1,0 +1,70 @@
+// The built-in notice template. It keeps the tone and the order of the notice
+// that administrators used to send by hand: what was seen and where, the
+// addresses, "may be compromised", an offer of more information, a request to
+// explain deliberate probes, thanks, the evidence with its time zone, and the
+// signature. notify/README.md lists the variables a replacement can use.
+#include "notify/report_renderer.h"
+
+namespace abuseflow::notify {
+namespace {
+
+constexpr std::string_view kDefaultTemplate = R"(Hello,
+
+Our logs show the following {{machine_word}} on your network probing machines
+on our network at {{site}}:
+
+{{#entries}}
+    {{address}}
+{{/entries}}
+
+{{#has_repeats}}
+This is not the first time we have written to you about {{#single}}this address{{/single}}{{#many}}some of these addresses{{/many}}.
+
+{{/has_repeats}}
+Your {{system_word}} may be compromised. We would be happy to provide more
+information if you need it. If these probes are deliberate, please explain
+why we should not block {{#single}}this machine{{/single}}{{#many}}these machines{{/many}} from our network.
+
+Thank you for your help.
+
+The log entries for each address follow.
+{{#entries}}
+
+========================================================================
+{{address}}{{#has_owner_line}}  ({{owner_line}}){{/has_owner_line}}
+{{#repeat}}
+This is our {{ordinal}} notice about this address.
+{{/repeat}}
+Seen {{count}} {{times_word}}, first {{first_seen}}, last {{last_seen}}.
+{{#kinds}}
+  {{label}}: {{count}}
+{{/kinds}}
+{{#has_ports}}
+Ports probed: {{ports}}
+{{/has_ports}}
+{{#zones}}
+
+Log entries, all times are {{zone}}:
+{{#lines}}
+{{line}}
+{{/lines}}
+{{/zones}}
+{{#has_more}}
+({{shown}} of {{count}} entries shown)
+{{/has_more}}
+{{/entries}}
+
+-- 
+{{#has_signature}}
+{{signature}}
+{{/has_signature}}
+{{^has_signature}}
+{{from}}
+{{/has_signature}}
+)";
+
+}  // namespace
+
+std::string_view DefaultReportTemplate() { return kDefaultTemplate; }
+
+}  // namespace abuseflow::notify
