@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <thread>
 
 #include "core/log.h"
@@ -10,17 +11,22 @@
 namespace abuseflow::cli {
 namespace {
 
-// Runs `stage.Run()`, recording the first failure and stopping the others.
+// Runs `stage.Run()`. The first stage to fail on its own records its error
+// in *first_failure and stops the others; the errors they return because of
+// that stop are not the cause and are not recorded.
 template <typename Stage>
-void RunStage(Stage& stage, const char* name, core::Status* result) {
+void RunStage(Stage& stage, const char* name, std::mutex* mu, core::Status* first_failure) {
   core::Status s = stage.Run();
-  if (!s.ok() && !core::StopRequested()) {
-    core::Logger(name)->error("stage failed error=\"{}\"", s.ToString());
-    *result = s;
-    core::RequestStop();
-  } else if (!s.ok()) {
-    *result = s;
+  if (s.ok()) return;
+  std::lock_guard<std::mutex> lock(*mu);
+  if (!first_failure->ok()) return;
+  if (s.code() == core::Status::Code::kUnavailable && core::StopRequested()) {
+    *first_failure = s;  // an interrupt from outside (SIGINT/SIGTERM)
+    return;
   }
+  core::Logger(name)->error("stage failed error=\"{}\"", s.ToString());
+  *first_failure = s;
+  core::RequestStop();
 }
 
 }  // namespace
@@ -33,16 +39,15 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
   enrich::EnrichStage enrich(config, {&context, enrich_ep, dedup_ep, 1});
   dedup::DedupStage dedup(config, {&context, dedup_ep, notify_ep, 1});
   notify::NotifyStage notify(config, {&context, notify_ep, "", 1});
-  core::Status results[4];
+  std::mutex mu;
+  core::Status failure;
   {
-    std::jthread t_notify([&] { RunStage(notify, "notify", &results[3]); });
-    std::jthread t_dedup([&] { RunStage(dedup, "dedup", &results[2]); });
-    std::jthread t_enrich([&] { RunStage(enrich, "enrich", &results[1]); });
-    RunStage(ingest, "ingest", &results[0]);
+    std::jthread t_notify([&] { RunStage(notify, "notify", &mu, &failure); });
+    std::jthread t_dedup([&] { RunStage(dedup, "dedup", &mu, &failure); });
+    std::jthread t_enrich([&] { RunStage(enrich, "enrich", &mu, &failure); });
+    RunStage(ingest, "ingest", &mu, &failure);
   }
-  for (const core::Status& s : results) {
-    if (!s.ok()) return s;
-  }
+  if (!failure.ok()) return failure;
   return PipelineSummary{ingest.stats(), enrich.stats(), dedup.stats(), notify.stats()};
 }
 

@@ -4,7 +4,7 @@
 
 #include "core/config.h"
 #include "core/result.h"
-#include "dedup/deduplicator.h"
+#include "dedup/dedup_stage.h"
 #include "enrich/enrich_stage.h"
 #include "ingest/ingest_stage.h"
 #include "notify/notify_stage.h"

@@ -1,6 +1,9 @@
 #include "core/kv_store.h"
 
 #include <rocksdb/db.h>
+
+#include <filesystem>
+#include <system_error>
 #include <rocksdb/write_batch.h>
 
 namespace abuseflow::core {
@@ -20,6 +23,13 @@ KvStore::KvStore(std::unique_ptr<rocksdb::DB> db, Options options)
 KvStore::~KvStore() = default;
 
 Result<std::unique_ptr<KvStore>> KvStore::Open(const std::string& path, const Options& options) {
+  if (options.create_if_missing && !options.read_only) {
+    // RocksDB creates only the last folder of the path; the state folder and
+    // its parents may not exist yet on a first run.
+    std::error_code ec;
+    std::filesystem::create_directories(path, ec);
+    if (ec) return Status::IoError("cannot create database folder " + path + ": " + ec.message());
+  }
   rocksdb::Options db_options;
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;

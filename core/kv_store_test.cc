@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 
 namespace abuseflow::core {
@@ -50,6 +51,29 @@ TEST_F(KvStoreTest, OpeningAMissingDatabaseReadOnlyNamesThePath) {
   auto store = KvStore::Open(dir_.string(), {.create_if_missing = false, .read_only = true});
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find(dir_.string()), std::string::npos);
+}
+
+TEST_F(KvStoreTest, CreatesMissingParentFolders) {
+  const std::string path = (dir_ / "state" / "history").string();
+  auto store = KvStore::Open(path, {});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  KvStore::Batch batch;
+  batch.Put("k", "v");
+  EXPECT_TRUE((*store)->Write(batch).ok());
+}
+
+TEST_F(KvStoreTest, UncreatableFolderIsAnIoErrorNamingIt) {
+  std::filesystem::create_directories(dir_);
+  {
+    std::FILE* f = std::fopen((dir_ / "file").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fclose(f);
+  }
+  const std::string path = (dir_ / "file" / "history").string();
+  auto store = KvStore::Open(path, {});
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kIoError);
+  EXPECT_NE(store.status().message().find(path), std::string::npos);
 }
 
 }  // namespace

@@ -1,0 +1,74 @@
+#include "enrich/enricher.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace abuseflow::enrich {
+namespace {
+
+v1::OwnerRecord Unresolved(const core::IpAddress& address) {
+  v1::OwnerRecord record;
+  record.set_first(address.ToBytes());
+  record.set_last(address.ToBytes());
+  record.set_unresolved(true);
+  return record;
+}
+
+// The longest prefix of `scope` that contains `address`; the address alone if none does.
+core::IpPrefix Around(const core::IpAddress& address, const std::vector<core::IpPrefix>& scope) {
+  std::optional<core::IpPrefix> best;
+  for (const core::IpPrefix& p : scope) {
+    if (p.Contains(address) && (!best || p.length() > best->length())) best = p;
+  }
+  return best ? *best : core::IpPrefix(address, address.bit_width());
+}
+
+// The prefixes covering the intersection of `scope` and `limit`.
+std::vector<core::IpPrefix> ClipTo(const std::vector<core::IpPrefix>& scope,
+                                   const core::IpPrefix& limit) {
+  std::vector<core::IpPrefix> out;
+  for (const core::IpPrefix& p : scope) {
+    if (p.length() >= limit.length() && limit.Contains(p.first())) {
+      out.push_back(p);
+    } else if (p.length() < limit.length() && p.Contains(limit.first())) {
+      return {limit};  // scope prefixes are disjoint: nothing else meets limit
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
+  if (const v1::OwnerRecord* cached = cache_->Lookup(address)) {
+    ++stats_.cache_hits;
+    if (!cached->unresolved()) return *cached;
+    ++stats_.unresolved;
+    return Unresolved(address);
+  }
+  // A later source's answer is cached only where the earlier sources said no:
+  // they may know a more specific block elsewhere in its scope.
+  std::optional<core::IpPrefix> limit;
+  for (OwnerSource* source : sources_) {
+    ++stats_.source_queries;
+    std::optional<v1::OwnerRecord> record = source->Lookup(address);
+    if (!record) {
+      core::IpPrefix no = Around(address, source->AnswerScope(address, nullptr));
+      if (!limit || no.length() > limit->length()) limit = no;
+      continue;
+    }
+    std::vector<core::IpPrefix> scope = source->AnswerScope(address, &*record);
+    if (limit) scope = ClipTo(scope, *limit);
+    bool covers = std::any_of(scope.begin(), scope.end(),
+                              [&](const core::IpPrefix& p) { return p.Contains(address); });
+    if (!covers) scope.emplace_back(address, address.bit_width());
+    cache_->Insert(*record, scope);
+    return *std::move(record);
+  }
+  ++stats_.unresolved;
+  v1::OwnerRecord record = Unresolved(address);
+  cache_->Insert(record, {limit ? *limit : DefaultNegativeScope(address)});
+  return record;
+}
+
+}  // namespace abuseflow::enrich

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "abuseflow/v1/events.pb.h"
+#include "core/ip_address.h"
+#include "enrich/owner_cache.h"
+#include "enrich/owner_source.h"
+
+namespace abuseflow::enrich {
+
+struct EnricherStats {
+  uint64_t cache_hits = 0;      // answers from the cache, negative ones included
+  uint64_t source_queries = 0;  // questions asked of sources, one per source asked
+  uint64_t unresolved = 0;      // resolutions no source could answer (fresh or cached)
+};
+
+// Finds the owner record of an address: from the netblock cache, else from the
+// sources in order, the first answer being cached under the part of its block
+// it answers for (OwnerSource::AnswerScope), so one query serves the block.
+// When no source knows the address, an `unresolved` record is cached for the
+// narrowest negative scope the sources gave (by default the address's /24 or
+// /48), so repeated unknown addresses do not query again.
+//
+// Pure logic over its sources and cache; blocks only if a source does. The
+// sources and *cache must outlive the Enricher. Not thread-safe.
+class Enricher {
+ public:
+  Enricher(std::vector<OwnerSource*> sources, OwnerCache* cache)
+      : sources_(std::move(sources)), cache_(cache) {}
+
+  // The owner record of the block containing `address`; a record with
+  // `unresolved` set and first = last = `address` when no source knows it.
+  v1::OwnerRecord Resolve(const core::IpAddress& address);
+
+  const EnricherStats& stats() const { return stats_; }
+
+ private:
+  std::vector<OwnerSource*> sources_;
+  OwnerCache* cache_;
+  EnricherStats stats_;
+};
+
+}  // namespace abuseflow::enrich
