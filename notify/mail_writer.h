@@ -54,8 +54,9 @@ std::string ReportMessageId(const std::string& contact, int64_t window_start_us,
 // values are sanitized (no control characters, so no injected headers),
 // invalid recipients are dropped and listed in Mail::rejected. In the body,
 // control characters other than tab and invalid UTF-8 become "?", and lines
-// are cut to 998 bytes. Fails with InvalidArgument when From is not a valid
-// mailbox or no recipient is valid (the message lists the rejected ones).
+// longer than 998 bytes are wrapped at a character boundary (nothing is
+// lost). Fails with InvalidArgument when From is not a valid mailbox or no
+// recipient is valid (the message lists the rejected ones).
 core::Result<Mail> ComposeMail(const MailFields& fields);
 
 // The outbox file name of a mail: "<window start as YYYYMMDDTHHMMSSZ>-

@@ -1,6 +1,8 @@
 #include "notify/notify_stage.h"
 
+#include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "core/log.h"
 #include "core/time_format.h"
@@ -71,6 +73,15 @@ class ReportWriter {
 
 core::Status NotifyStage::Run() {
   auto log = core::Logger("notify");
+  // Checked here, not per mail: a bad sender would fail every report, and
+  // those failures are counted as unroutable owners rather than stopping.
+  std::string_view from = config_.notify.from;
+  from.remove_prefix(std::min(from.size(), from.find_first_not_of(" \t")));
+  from = from.substr(0, from.find_last_not_of(" \t") + 1);
+  if (!IsValidMailbox(from)) {
+    return core::Status::InvalidArgument("notify.from is not a valid mailbox: \"" +
+                                         EscapeForLog(config_.notify.from) + "\"");
+  }
   RenderOptions options;
   options.site = config_.notify.site;
   options.from = config_.notify.from;

@@ -194,6 +194,58 @@ core::Result<std::string> ReadTemplate(const std::string& path) {
   return text;
 }
 
+// kainjow/mustache 4.1 keeps the line of a standalone section tag whose
+// section is not rendered (false, empty or missing), which leaves stray blank
+// lines in a plain-text notice. So the renderer applies the spec's rule
+// itself: a standalone tag line is reduced to its tag, and every other line
+// is prefixed with a byte that is never valid UTF-8, so that the library's
+// own rule never drops a line; the marks are removed after rendering. A 0xFF
+// byte in the template or in a value becomes "?" (it is not UTF-8 anyway).
+constexpr char kLineMark = '\xff';
+
+std::string_view TrimSpaces(std::string_view text) {
+  size_t begin = text.find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return {};
+  return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
+}
+
+// True if `line` (without its line ending) holds only one section, inverted
+// section, closing or comment tag, with spaces or tabs around it.
+bool IsStandaloneTag(std::string_view line) {
+  std::string_view tag = TrimSpaces(line);
+  if (tag.size() < 5 || !tag.starts_with("{{") || !tag.ends_with("}}")) return false;
+  if (std::string_view("#^/!").find(tag[2]) == std::string_view::npos) return false;
+  return tag.find("}}") == tag.size() - 2;
+}
+
+std::string PrepareTemplate(std::string text) {
+  std::replace(text.begin(), text.end(), kLineMark, '?');
+  if (text.find("{{=") != std::string::npos) return text;  // other delimiters: left as they are
+  std::string out;
+  out.reserve(text.size() + text.size() / 16);
+  for (size_t begin = 0; begin < text.size();) {
+    size_t newline = text.find('\n', begin);
+    size_t next = newline == std::string::npos ? text.size() : newline + 1;
+    std::string_view line = std::string_view(text).substr(begin, next - begin);
+    std::string_view content = line;
+    if (content.ends_with('\n')) content.remove_suffix(1);
+    if (content.ends_with('\r')) content.remove_suffix(1);
+    if (IsStandaloneTag(content)) {
+      out.append(TrimSpaces(content));
+    } else {
+      out += kLineMark;
+      out.append(line);
+    }
+    begin = next;
+  }
+  return out;
+}
+
+std::string WithoutLineMarks(std::string text) {
+  text.erase(std::remove(text.begin(), text.end(), kLineMark), text.end());
+  return text;
+}
+
 // Parses `text` with no HTML escaping; empty error when it parses.
 std::string ParseError(const std::string& text) {
   mustache::mustache parsed{text};
@@ -218,7 +270,7 @@ core::Result<ReportRenderer> ReportRenderer::Create(RenderOptions options) {
   } catch (const std::exception& e) {
     return core::Status::InvalidArgument(name + ": " + e.what());
   }
-  return ReportRenderer(std::move(options), std::move(text));
+  return ReportRenderer(std::move(options), PrepareTemplate(std::move(text)));
 }
 
 core::Result<RenderedReport> ReportRenderer::Render(const Report& report) const {
@@ -226,8 +278,13 @@ core::Result<RenderedReport> ReportRenderer::Render(const Report& report) const 
   out.subject = ReportSubject(report);
   try {
     mustache::mustache tmpl{template_text_};
-    tmpl.set_custom_escape([](const std::string& s) { return s; });  // plain text, not HTML
-    out.body = tmpl.render(ReportData(report, options_, out.subject));
+    // Plain text, not HTML; only the line mark is kept out of the values.
+    tmpl.set_custom_escape([](const std::string& s) {
+      std::string value = s;
+      std::replace(value.begin(), value.end(), kLineMark, '?');
+      return value;
+    });
+    out.body = WithoutLineMarks(tmpl.render(ReportData(report, options_, out.subject)));
     if (!tmpl.is_valid()) {
       return core::Status::InvalidArgument("rendering failed: " + tmpl.error_message());
     }

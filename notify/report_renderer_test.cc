@@ -1,0 +1,348 @@
+#include "notify/report_renderer.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "core/ip_address.h"
+#include "notify/report.h"
+
+namespace abuseflow::notify {
+namespace {
+
+namespace fs = std::filesystem;
+
+// 2001-09-18T13:12:44Z
+constexpr int64_t kT0 = int64_t{1000818764} * 1000000;
+constexpr int64_t kDay = int64_t{86400} * 1000000;
+
+class ReportRendererTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("report_renderer_test_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static v1::Incident Make(const char* src, const char* cidr, uint32_t notice = 1) {
+    v1::Incident incident;
+    incident.set_src(core::IpAddress::Parse(src)->ToBytes());
+    v1::OwnerRecord* owner = incident.mutable_owner();
+    owner->add_abuse("abuse@kestrel.example");
+    owner->set_owner("Kestrel Networks");
+    owner->set_netname("KESTREL-NET");
+    owner->set_country("NL");
+    owner->add_cidrs(cidr);
+    incident.set_first_seen_us(kT0);
+    incident.set_last_seen_us(kT0 + 3600 * int64_t{1000000});
+    incident.set_count(3);
+    v1::KindCount* kind = incident.add_kinds();
+    kind->set_kind(v1::KIND_WORM);
+    kind->set_signature("code-red-ii");
+    kind->set_count(3);
+    incident.add_dst_ports(80);
+    incident.set_notice_number(notice);
+    v1::SampleLine* s = incident.add_samples();
+    s->set_sensor("www1");
+    s->set_observed_us(kT0);
+    s->set_tz_name("EDT");
+    s->set_utc_offset_minutes(-240);
+    s->set_line(std::string("GET /default.ida?XXXX from ") + src);
+    return incident;
+  }
+
+  static Report Build(const std::vector<v1::Incident>& incidents) {
+    ReportBuilder builder("abuse@kestrel.example", kT0, kDay, ReportLimits{});
+    for (const v1::Incident& incident : incidents) {
+      builder.Add(incident, *core::IpAddress::FromBytes(incident.src()));
+    }
+    return builder.Build();
+  }
+
+  static RenderOptions Options() {
+    RenderOptions options;
+    options.site = "Kestrel Lab";
+    options.from = "abuse-reports@lab.example";
+    return options;
+  }
+
+  static RenderedReport RenderOrDie(const RenderOptions& options, const Report& report) {
+    auto renderer = ReportRenderer::Create(options);
+    EXPECT_TRUE(renderer.ok()) << renderer.status().ToString();
+    if (!renderer.ok()) return {};
+    auto rendered = renderer->Render(report);
+    EXPECT_TRUE(rendered.ok()) << rendered.status().ToString();
+    return rendered.ok() ? *rendered : RenderedReport{};
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path.string();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ReportRendererTest, SingleAddressGetsTheClassicNotice) {
+  Report report = Build({Make("192.0.2.7", "192.0.2.0/24")});
+  RenderedReport out = RenderOrDie(Options(), report);
+  EXPECT_EQ(out.subject, "Probes from 192.0.2.7");
+  const std::string& body = out.body;
+  EXPECT_EQ(body.rfind("Hello,\n\n", 0), 0u) << body;
+  EXPECT_NE(body.find("Our logs show the following machine on your network probing machines\n"
+                      "on our network at Kestrel Lab:\n\n    192.0.2.7\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("Your system may be compromised."), std::string::npos) << body;
+  EXPECT_NE(body.find("why we should not block this machine from our network."), std::string::npos)
+      << body;
+  EXPECT_EQ(body.find("not the first time"), std::string::npos) << body;
+  EXPECT_NE(body.find("192.0.2.7  (Kestrel Networks, KESTREL-NET, NL, 192.0.2.0/24)\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("Seen 3 times, first 2001-09-18 13:12:44 UTC, last 2001-09-18 14:12:44 UTC."),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("  worm code-red-ii: 3\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("Ports probed: 80\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("Log entries, all times are EDT, GMT -0400:\n"
+                      "GET /default.ida?XXXX from 192.0.2.7\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("(1 of 3 entries shown)"), std::string::npos) << body;
+  // No signature configured: signed with `from`.
+  EXPECT_NE(body.find("\n-- \nabuse-reports@lab.example\n"), std::string::npos) << body;
+  EXPECT_EQ(body.find("{{"), std::string::npos) << body;
+}
+
+TEST_F(ReportRendererTest, BuiltInNoticeHasNoStrayBlankLines) {
+  // Sections that are not rendered (no repeat notice, no signature) used to
+  // leave an empty line each, one of them between "-- " and the signature.
+  Report report = Build({Make("192.0.2.7", "192.0.2.0/24")});
+  EXPECT_EQ(RenderOrDie(Options(), report).body,
+            "Hello,\n"
+            "\n"
+            "Our logs show the following machine on your network probing machines\n"
+            "on our network at Kestrel Lab:\n"
+            "\n"
+            "    192.0.2.7\n"
+            "\n"
+            "Your system may be compromised. We would be happy to provide more\n"
+            "information if you need it. If these probes are deliberate, please explain\n"
+            "why we should not block this machine from our network.\n"
+            "\n"
+            "Thank you for your help.\n"
+            "\n"
+            "The log entries for each address follow.\n"
+            "\n"
+            "========================================================================\n"
+            "192.0.2.7  (Kestrel Networks, KESTREL-NET, NL, 192.0.2.0/24)\n"
+            "Seen 3 times, first 2001-09-18 13:12:44 UTC, last 2001-09-18 14:12:44 UTC.\n"
+            "  worm code-red-ii: 3\n"
+            "Ports probed: 80\n"
+            "\n"
+            "Log entries, all times are EDT, GMT -0400:\n"
+            "GET /default.ida?XXXX from 192.0.2.7\n"
+            "(1 of 3 entries shown)\n"
+            "\n"
+            "-- \n"
+            "abuse-reports@lab.example\n");
+}
+
+TEST_F(ReportRendererTest, StandaloneSectionLinesOfCustomTemplatesFollowTheMustacheRule) {
+  RenderOptions options = Options();
+  options.template_path = WriteFile("standalone.mustache",
+                                    "A\n"
+                                    "  {{#has_repeats}}\n"
+                                    "repeat\n"
+                                    "  {{/has_repeats}}\n"
+                                    "{{! a comment line }}\n"
+                                    "{{^has_repeats}}\n"
+                                    "\n"
+                                    "first {{site}}\n"
+                                    "{{/has_repeats}}\n"
+                                    "{{#has_signature}}{{signature}}{{/has_signature}}\n"
+                                    "B {{#single}}one{{/single}} C\n"
+                                    "{{#entries}}\n"
+                                    "{{address}}\n"
+                                    "{{/entries}}\n"
+                                    "end");
+  std::string body = RenderOrDie(options, Build({Make("192.0.2.7", "192.0.2.0/24")})).body;
+  // A tag that shares its line with others is not standalone: its line stays.
+  EXPECT_EQ(body, "A\n\nfirst Kestrel Lab\n\nB one C\n192.0.2.7\nend");
+}
+
+TEST_F(ReportRendererTest, ByteFFInAValueBecomesAQuestionMark) {
+  v1::Incident incident = Make("192.0.2.7", "192.0.2.0/24");
+  incident.mutable_samples(0)->set_line("bad \xff byte");
+  std::string body = RenderOrDie(Options(), Build({incident})).body;
+  EXPECT_NE(body.find("\nbad ? byte\n"), std::string::npos) << body;
+  EXPECT_EQ(body.find('\xff'), std::string::npos);
+}
+
+TEST_F(ReportRendererTest, SeveralAddressesUseThePluralWordingAndTheSubjectFromReportSubject) {
+  Report report =
+      Build({Make("198.51.100.20", "198.51.100.0/24"), Make("198.51.100.3", "198.51.100.0/24"),
+             Make("203.0.113.9", "203.0.113.0/24")});
+  RenderedReport out = RenderOrDie(Options(), report);
+  EXPECT_EQ(out.subject, ReportSubject(report));
+  EXPECT_EQ(out.subject,
+            "Probes from 3 addresses on your network (198.51.100.0/24, 203.0.113.0/24)");
+  const std::string& body = out.body;
+  EXPECT_NE(body.find("the following machines on your network"), std::string::npos) << body;
+  EXPECT_NE(body.find(":\n\n    198.51.100.3\n    198.51.100.20\n    203.0.113.9\n\n"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("Your systems may be compromised."), std::string::npos) << body;
+  EXPECT_NE(body.find("block these machines from our network"), std::string::npos) << body;
+  // Each address's evidence under its own heading, in report order.
+  size_t a = body.find("\n198.51.100.3  (");
+  size_t b = body.find("\n198.51.100.20  (");
+  size_t c = body.find("\n203.0.113.9  (");
+  ASSERT_NE(a, std::string::npos) << body;
+  ASSERT_NE(b, std::string::npos) << body;
+  ASSERT_NE(c, std::string::npos) << body;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+}
+
+TEST_F(ReportRendererTest, SubjectNamesAtMostTwoPrefixesThenAnEllipsis) {
+  Report report = Build({Make("192.0.2.1", "192.0.2.0/24"), Make("198.51.100.1", "198.51.100.0/24"),
+                         Make("203.0.113.1", "203.0.113.0/24")});
+  report.entries.push_back(report.entries.back());
+  EXPECT_EQ(ReportSubject(report),
+            "Probes from 4 addresses on your network (192.0.2.0/24, 198.51.100.0/24 ...)");
+  report.owners.clear();
+  EXPECT_EQ(ReportSubject(report), "Probes from 4 addresses on your network");
+  Report one = Build({Make("2001:db8::7", "2001:db8::/32")});
+  EXPECT_EQ(ReportSubject(one), "Probes from 2001:db8::7");
+}
+
+TEST_F(ReportRendererTest, RepeatNoticesSayHowManyTimesWeHaveWritten) {
+  Report report = Build({Make("192.0.2.7", "192.0.2.0/24", 3)});
+  std::string body = RenderOrDie(Options(), report).body;
+  EXPECT_NE(body.find("This is not the first time we have written to you about this address."),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("This is our third notice about this address."), std::string::npos) << body;
+
+  Report many = Build({Make("192.0.2.7", "192.0.2.0/24", 12), Make("192.0.2.8", "192.0.2.0/24")});
+  body = RenderOrDie(Options(), many).body;
+  EXPECT_NE(body.find("about some of these addresses."), std::string::npos) << body;
+  EXPECT_NE(body.find("This is our 12th notice about this address."), std::string::npos) << body;
+}
+
+TEST_F(ReportRendererTest, SignatureIsUsedWithoutTheBlankLinesAroundIt) {
+  RenderOptions options = Options();
+  options.signature = "\n\nJane Doe\nNetwork Security\n+31 20 555 0100\n\n";
+  std::string body = RenderOrDie(options, Build({Make("192.0.2.7", "192.0.2.0/24")})).body;
+  EXPECT_NE(body.find("\n-- \nJane Doe\nNetwork Security\n+31 20 555 0100\n"), std::string::npos)
+      << body;
+  EXPECT_EQ(body.find("abuse-reports@lab.example"), std::string::npos) << body;
+}
+
+TEST_F(ReportRendererTest, ZoneLabelGivesTheNameAndTheOffset) {
+  EXPECT_EQ(ZoneLabel("EDT", -240), "EDT, GMT -0400");
+  EXPECT_EQ(ZoneLabel("EST", -300), "EST, GMT -0500");
+  EXPECT_EQ(ZoneLabel("", 330), "GMT +0530");
+  EXPECT_EQ(ZoneLabel("UTC", 0), "UTC, GMT +0000");
+}
+
+TEST_F(ReportRendererTest, SamplesAreGroupedUnderTheirZoneLine) {
+  v1::Incident incident = Make("192.0.2.7", "192.0.2.0/24");
+  v1::SampleLine* later = incident.add_samples();
+  later->set_observed_us(kT0 + 1000000);
+  later->set_line("second line, same zone");
+  later->set_tz_name("EDT");
+  later->set_utc_offset_minutes(-240);
+  v1::SampleLine* other = incident.add_samples();
+  other->set_observed_us(kT0 + 2000000);
+  other->set_line("third line, other zone");
+  other->set_utc_offset_minutes(60);
+  std::string body = RenderOrDie(Options(), Build({incident})).body;
+  EXPECT_NE(body.find("Log entries, all times are EDT, GMT -0400:\n"
+                      "GET /default.ida?XXXX from 192.0.2.7\n"
+                      "second line, same zone\n"
+                      "\nLog entries, all times are GMT +0100:\n"
+                      "third line, other zone\n"),
+            std::string::npos)
+      << body;
+}
+
+TEST_F(ReportRendererTest, CustomTemplateFileIsUsed) {
+  RenderOptions options = Options();
+  options.template_path = WriteFile(
+      "custom.mustache",
+      "To {{contact}} ({{recipients}}) from {{from}} at {{site}}: {{subject}}\n"
+      "{{#entries}}[{{address}} {{count}} {{ports}} {{ordinal}}]{{/entries}} n={{address_count}}\n"
+      "{{#owners}}<{{owner}}|{{netname}}|{{country}}|{{cidrs}}>{{/owners}}\n");
+  Report report = Build({Make("192.0.2.7", "192.0.2.0/24"), Make("192.0.2.9", "192.0.2.0/24", 2)});
+  RenderedReport out = RenderOrDie(options, report);
+  EXPECT_EQ(out.subject, "Probes from 2 addresses on your network (192.0.2.0/24)");
+  EXPECT_EQ(out.body,
+            "To abuse@kestrel.example (abuse@kestrel.example) from abuse-reports@lab.example at "
+            "Kestrel Lab: Probes from 2 addresses on your network (192.0.2.0/24)\n"
+            "[192.0.2.7 3 80 first][192.0.2.9 3 80 second] n=2\n"
+            "<Kestrel Networks|KESTREL-NET|NL|192.0.2.0/24>\n");
+}
+
+TEST_F(ReportRendererTest, BrokenTemplateFileIsInvalidArgumentNamingTheFile) {
+  RenderOptions options = Options();
+  options.template_path = WriteFile("broken.mustache", "{{#entries}}{{address}}\n");
+  auto renderer = ReportRenderer::Create(options);
+  ASSERT_FALSE(renderer.ok());
+  EXPECT_EQ(renderer.status().code(), core::Status::Code::kInvalidArgument);
+  EXPECT_NE(renderer.status().message().find(options.template_path), std::string::npos)
+      << renderer.status().message();
+}
+
+TEST_F(ReportRendererTest, MissingTemplateFileIsIoErrorNamingTheFile) {
+  RenderOptions options = Options();
+  options.template_path = (dir_ / "missing.mustache").string();
+  auto renderer = ReportRenderer::Create(options);
+  ASSERT_FALSE(renderer.ok());
+  EXPECT_EQ(renderer.status().code(), core::Status::Code::kIoError);
+  EXPECT_NE(renderer.status().message().find(options.template_path), std::string::npos)
+      << renderer.status().message();
+
+  options.template_path = dir_.string();  // a folder is not a template
+  renderer = ReportRenderer::Create(options);
+  ASSERT_FALSE(renderer.ok());
+  EXPECT_EQ(renderer.status().code(), core::Status::Code::kIoError);
+  EXPECT_NE(renderer.status().message().find(dir_.string()), std::string::npos);
+}
+
+TEST_F(ReportRendererTest, BuiltInTemplateParses) {
+  EXPECT_FALSE(DefaultReportTemplate().empty());
+  auto renderer = ReportRenderer::Create(RenderOptions{});
+  ASSERT_TRUE(renderer.ok()) << renderer.status().ToString();
+  EXPECT_EQ(renderer->options().site, "our network");
+  std::string body = renderer->Render(Build({Make("192.0.2.7", "192.0.2.0/24")}))->body;
+  EXPECT_NE(body.find("on our network at our network:"), std::string::npos) << body;
+  EXPECT_NE(body.find("\n-- \nabuse-reports@localhost\n"), std::string::npos) << body;
+}
+
+TEST_F(ReportRendererTest, ValuesAreNotHtmlEscaped) {
+  RenderOptions options = Options();
+  options.site = "R&D <lab> \"north\"";
+  v1::Incident incident = Make("192.0.2.7", "192.0.2.0/24");
+  incident.mutable_samples(0)->set_line("GET /scripts/..%c1%1c../cmd.exe?/c+dir&x=<b> 'q'");
+  std::string body = RenderOrDie(options, Build({incident})).body;
+  EXPECT_NE(body.find("at R&D <lab> \"north\":"), std::string::npos) << body;
+  EXPECT_NE(body.find("GET /scripts/..%c1%1c../cmd.exe?/c+dir&x=<b> 'q'\n"), std::string::npos)
+      << body;
+  EXPECT_EQ(body.find("&amp;"), std::string::npos) << body;
+  EXPECT_EQ(body.find("&lt;"), std::string::npos) << body;
+  EXPECT_EQ(body.find("&quot;"), std::string::npos) << body;
+}
+
+}  // namespace
+}  // namespace abuseflow::notify
