@@ -8,5 +8,14 @@ namespace abuseflow::cli {
 void AddPipelineCommands(CLI::App& app, int* exit_code);
 // `parse`, `whois`, `history`, `config check`: the utilities.
 void AddToolCommands(CLI::App& app, int* exit_code);
+// `history`, `blocks list|add|lift`, `policy explain`, `reply record`: the dedup state.
+void AddDedupCommands(CLI::App& app, int* exit_code);
+// `cache stats`, `cache purge [PREFIX]`: the enrich stage's persistent netblock cache.
+void AddCacheCommands(CLI::App& app, int* exit_code);
+// `whois ADDRESS` over WHOIS (cli/cache_commands.cc): the servers asked, the
+// referrals followed, the parsed record and the cache state, as text or JSON.
+// `servers` are NAME=HOST:PORT overrides of [enrich.whois] servers.
+int WhoisResolveCommand(const std::string& address, const std::string& config_path,
+                        const std::vector<std::string>& servers, bool json);
 
 }  // namespace abuseflow::cli

@@ -43,29 +43,6 @@ ordered_json OwnerJson(const v1::OwnerRecord& o) {
   return j;
 }
 
-ordered_json HistoryJson(const v1::AddressHistory& h) {
-  ordered_json j;
-  j["address"] = AddressText(h.src());
-  j["first_seen"] = core::FormatUtc(h.first_seen_us());
-  j["last_seen"] = core::FormatUtc(h.last_seen_us());
-  j["count"] = h.count();
-  ordered_json kinds = ordered_json::array();
-  for (const v1::KindCount& k : h.kinds()) {
-    kinds.push_back({{"kind", core::KindName(k.kind())}, {"signature", k.signature()}, {"count", k.count()}});
-  }
-  j["kinds"] = kinds;
-  j["sensors"] = h.sensors();
-  ordered_json samples = ordered_json::array();
-  for (const v1::SampleLine& s : h.samples()) {
-    samples.push_back({{"time", core::FormatUtc(s.observed_us())},
-                       {"sensor", s.sensor()},
-                       {"tz", s.tz_name()},
-                       {"line", s.line()}});
-  }
-  j["samples"] = samples;
-  j["owner"] = OwnerJson(h.owner());
-  j["notices"] = h.notices();
-  return j;
-}
+// HistoryJson moved to cli/dedup_views.cc (issue 5).
 
 }  // namespace abuseflow::cli

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "core/log.h"
+#include "notify/notify_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -18,6 +19,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   abuseflow::cli::AddPipelineCommands(app, &exit_code);
   abuseflow::cli::AddToolCommands(app, &exit_code);
+  abuseflow::cli::AddDedupCommands(app, &exit_code);
+  abuseflow::cli::AddCacheCommands(app, &exit_code);
+  abuseflow::notify::AddNotifyCommands(app, &exit_code);  // replies import, report monthly
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

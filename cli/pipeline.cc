@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "core/shutdown.h"
+#include "enrich/shard_router.h"
 
 namespace abuseflow::cli {
 namespace {
@@ -51,15 +52,28 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
   return PipelineSummary{ingest.stats(), enrich.stats(), dedup.stats(), notify.stats()};
 }
 
-core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers) {
+core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers,
+                         int shard) {
   zmq::context_t context;
   const core::EndpointsConfig& ep = config.endpoints;
-  if (stage == "ingest") return ingest::IngestStage(config, {&context, "", ep.enrich, 1}).Run();
-  if (stage == "enrich") {
-    return enrich::EnrichStage(config, {&context, ep.enrich, ep.dedup, producers}).Run();
+  if (stage == "ingest") {  // binds endpoints.ingest for remote agents if it is set
+    return ingest::IngestStage(config, {&context, ep.ingest, ep.enrich, producers}).Run();
+  }
+  if (stage == "enrich") {  // routes by address to every dedup shard (enrich/shard_router.h)
+    std::vector<std::string> shards;
+    if (ep.dedup_shards.size() > 1) shards = ep.dedup_shards;
+    return enrich::EnrichStage(config, {&context, ep.enrich, ep.dedup, producers}, shards).Run();
   }
   if (stage == "dedup") {
-    return dedup::DedupStage(config, {&context, ep.dedup, ep.notify, producers}).Run();
+    if (shard < 0 && ep.dedup_shards.size() > 1) {
+      return core::Status::InvalidArgument("[endpoints] dedup lists " +
+                                           std::to_string(ep.dedup_shards.size()) +
+                                           " shards: give --shard K");
+    }
+    auto shard_config = enrich::DedupShardConfig(config, shard < 0 ? 0 : shard);
+    if (!shard_config.ok()) return shard_config.status();
+    const core::Config& c = *shard_config;
+    return dedup::DedupStage(c, {&context, c.endpoints.dedup, ep.notify, producers}).Run();
   }
   if (stage == "notify") return notify::NotifyStage(config, {&context, ep.notify, "", producers}).Run();
   return core::Status::InvalidArgument("unknown stage " + stage);
@@ -75,10 +89,17 @@ std::string FormatSummary(const PipelineSummary& s, const core::Config& config) 
     for (const auto& [reason, count] : in.rejected) {
       out += fmt::format("    rejected {}: {}\n", reason, count);
     }
+    if (in.oversize + in.framing_errors + in.rotations + in.truncations > 0) {
+      out += fmt::format("    oversize messages: {}, framing errors: {}, rotations: {}, truncations: {}\n",
+                         in.oversize, in.framing_errors, in.rotations, in.truncations);
+    }
   }
   out += fmt::format("  events read:      {}\n", s.ingest.events());
   out += fmt::format("  registry queries: {} (cache hits {}, unresolved {})\n",
                      s.enrich.source_queries, s.enrich.cache_hits, s.enrich.unresolved);
+  if (s.enrich.whois_more_specific_queries > 0) {
+    out += fmt::format("  whois more-specific queries: {}\n", s.enrich.whois_more_specific_queries);
+  }
   out += fmt::format("  sources:          {}\n", s.notify.sources);
   out += fmt::format("  owners contacted: {}\n", s.notify.contacts);
   if (s.notify.unroutable > 0) {

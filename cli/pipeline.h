@@ -25,7 +25,11 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config);
 
 // Runs one stage (`ingest`, `enrich`, `dedup` or `notify`) in this process with
 // the endpoints of the config; `producers` is the number of upstream senders.
-core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers);
+// `shard` (dedup only, -1 = none): which `[endpoints] dedup` shard to be; it
+// binds that endpoint and keeps its state in `<state_dir>/shard-K` when the
+// config lists several shards (enrich/shard_router.h). Required then.
+core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers,
+                         int shard = -1);
 
 // The summary printed after a run: events, sources, owners, mails and where.
 std::string FormatSummary(const PipelineSummary& summary, const core::Config& config);

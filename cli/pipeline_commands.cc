@@ -15,6 +15,7 @@ struct PipelineOptions {
   std::string state_dir;
   std::string outbox;
   int producers = 1;
+  int shard = -1;  // dedup --shard; -1: not given
 };
 
 // Loads the config (or the defaults) and applies the command-line overrides.
@@ -70,6 +71,8 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
       *exit_code = 2;
       return;
     }
+    // Live inputs never end: the first signal drains the pipeline (exit 0).
+    if (ingest::HasLiveInputs(*config)) core::InstallDrainSignalHandlers();
     auto summary = RunInProcess(*config);
     if (!summary.ok()) {
       std::cerr << "abuseflow run: " << summary.status().ToString() << "\n";
@@ -84,10 +87,18 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
     CLI::App* cmd = app.add_subcommand(
         stage, std::string("Run the ") + stage + " stage alone, with the endpoints of the config");
     AddCommonOptions(cmd, options.get(), std::string(stage) != "enrich" && std::string(stage) != "dedup");
-    if (std::string(stage) != "ingest") {
-      cmd->add_option("--producers", options->producers,
-                      "upstream processes; the stage ends after each has ended its stream")
-          ->check(CLI::Range(1, 1024));
+    cmd->add_option("--producers", options->producers,
+                    std::string(stage) == "ingest"
+                        ? "remote agents (`abuseflow ingest` on sensor hosts) pushing to "
+                          "[endpoints] ingest; the stage ends after each has ended its stream"
+                        : "upstream processes, e.g. one `abuseflow ingest` per sensor host connected "
+                          "to this stage's endpoint; the stage ends after each has ended its stream")
+        ->check(CLI::Range(1, 1024));
+    if (std::string(stage) == "dedup") {
+      cmd->add_option("--shard", options->shard,
+                      "which shard of the [endpoints] dedup list to be (0-based); required when "
+                      "it lists several; state in <state_dir>/shard-K")
+          ->check(CLI::Range(0, 255));
     }
     cmd->callback([options, exit_code, name = std::string(stage)] {
       core::InstallStopSignalHandlers();
@@ -97,7 +108,8 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
         *exit_code = 2;
         return;
       }
-      core::Status s = RunOneStage(name, *config, options->producers);
+      if (name == "ingest" && ingest::HasLiveInputs(*config)) core::InstallDrainSignalHandlers();
+      core::Status s = RunOneStage(name, *config, options->producers, options->shard);
       if (!s.ok()) {
         std::cerr << "abuseflow " << name << ": " << s.ToString() << "\n";
         *exit_code = 1;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -9,6 +10,7 @@
 #include "enrich/offline_registry.h"
 #include "ingest/line_parser.h"
 #include "ingest/line_reader.h"
+#include "ingest/user_format_parser.h"
 
 namespace abuseflow::cli {
 namespace {
@@ -17,8 +19,20 @@ std::string Dump(const nlohmann::ordered_json& j, int indent = -1) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-int ParseCommand(const std::string& format, const std::string& path, int year) {
-  auto parser = ingest::MakeParser(format);
+// `year` 0: inferred per line (ConfigureContext); `config_path`: its
+// [[ingest.format]] user-defined formats are known too.
+int ParseCommand(const std::string& format, const std::string& path, int year, const std::string& config_path) {
+  std::vector<core::FormatConfig> formats;
+  if (!config_path.empty()) {
+    auto config = core::LoadConfig(config_path);
+    core::Status s = config.ok() ? ingest::CheckUserFormats(config->ingest.formats) : config.status();
+    if (!s.ok()) {
+      std::cerr << "abuseflow parse: " << s.message() << "\n";
+      return 2;
+    }
+    formats = config->ingest.formats;
+  }
+  auto parser = ingest::MakeParser(format, formats);
   if (!parser) {
     std::cerr << "abuseflow parse: unknown format '" << format << "'; known:";
     for (const std::string& name : ingest::ParserNames()) std::cerr << " " << name;
@@ -32,6 +46,9 @@ int ParseCommand(const std::string& format, const std::string& path, int year) {
   }
   ingest::ParseContext ctx;
   ctx.default_year = year;
+  core::InputConfig input;
+  input.year = year;
+  ingest::ConfigureContext(input, &ctx);
   uint64_t events = 0, not_probe = 0, rejected = 0;
   std::string_view line;
   bool too_long = false;
@@ -58,8 +75,10 @@ int ParseCommand(const std::string& format, const std::string& path, int year) {
   return 0;
 }
 
+// Offline registry files (--registry, or a config without the whois source)
+// print the record as JSON; otherwise the WHOIS resolution is shown.
 int WhoisCommand(const std::string& address_text, const std::string& config_path,
-                 std::vector<std::string> registries) {
+                 std::vector<std::string> registries, const std::vector<std::string>& servers, bool json) {
   auto address = core::IpAddress::Parse(address_text);
   if (!address) {
     std::cerr << "abuseflow whois: '" << address_text << "' is not an IPv4 or IPv6 address\n";
@@ -71,12 +90,11 @@ int WhoisCommand(const std::string& address_text, const std::string& config_path
       std::cerr << "abuseflow whois: " << config.status().message() << "\n";
       return 2;
     }
-    registries = config->enrich.registry;
+    const std::vector<std::string>& sources = config->enrich.sources;
+    if (std::find(sources.begin(), sources.end(), "whois") != sources.end()) registries.clear();
+    else registries = config->enrich.registry;
   }
-  if (registries.empty()) {
-    std::cerr << "abuseflow whois: no registry; give --registry FILE or --config FILE\n";
-    return 2;
-  }
+  if (registries.empty()) return WhoisResolveCommand(address_text, config_path, servers, json);
   enrich::OfflineRegistry registry;
   for (const std::string& path : registries) {
     if (core::Status s = registry.Load(path); !s.ok()) {
@@ -93,38 +111,18 @@ int WhoisCommand(const std::string& address_text, const std::string& config_path
   return 0;
 }
 
-int HistoryCommand(const std::string& state_dir, const std::string& address_text) {
-  auto address = core::IpAddress::Parse(address_text);
-  if (!address) {
-    std::cerr << "abuseflow history: '" << address_text << "' is not an IPv4 or IPv6 address\n";
-    return 2;
-  }
-  auto store = dedup::HistoryStore::Open(dedup::HistoryDir(state_dir), true);
-  if (!store.ok()) {
-    std::cerr << "abuseflow history: " << store.status().message() << "\n";
-    return 1;
-  }
-  auto history = (*store)->Get(*address);
-  if (!history.ok()) {
-    std::cerr << "abuseflow history: " << history.status().message() << "\n";
-    return 1;
-  }
-  if (!history->has_value()) {
-    std::cerr << "abuseflow history: no history for " << address->ToString() << "\n";
-    return 1;
-  }
-  std::cout << Dump(HistoryJson(**history), 2) << "\n";
-  return 0;
-}
-
 int ConfigCheckCommand(const std::string& path) {
   auto config = core::LoadConfig(path);
   if (!config.ok()) {
     std::cerr << config.status().message() << "\n";
     return 1;
   }
+  if (core::Status s = ingest::CheckUserFormats(config->ingest.formats); !s.ok()) {
+    std::cerr << path << ": " << s.message() << "\n";
+    return 1;
+  }
   for (const core::InputConfig& in : config->ingest.inputs) {
-    if (!ingest::MakeParser(in.format)) {
+    if (!ingest::MakeParser(in.format, config->ingest.formats)) {
       std::cerr << path << ": input " << in.path << ": unknown format '" << in.format << "'\n";
       return 1;
     }
@@ -140,34 +138,31 @@ int ConfigCheckCommand(const std::string& path) {
 void AddToolCommands(CLI::App& app, int* exit_code) {
   struct Options {
     std::string format, path = "-", address, config, state = "state", file;
-    std::vector<std::string> registries;
+    std::vector<std::string> registries, servers;
     int year = 0;
+    bool json = false;
   };
   auto o = std::make_shared<Options>();
 
   CLI::App* parse = app.add_subcommand("parse", "Parse a log and print its events as JSON lines");
   parse->add_option("-f,--format", o->format, "input format")->required();
   parse->add_option("file", o->path, "log file, plain or gzip; - for standard input");
-  parse->add_option("--year", o->year, "year for stamps without one (default: this year)");
-  parse->callback([o, exit_code] {
-    *exit_code = ParseCommand(o->format, o->path, o->year ? o->year : 1900 + [] {
-      std::time_t t = std::time(nullptr);
-      std::tm tm{};
-      gmtime_r(&t, &tm);
-      return tm.tm_year;
-    }());
+  parse->add_option("--year", o->year, "year for stamps without one (default: inferred from the clock and the lines)");
+  parse->add_option("-c,--config", o->config, "config whose [[ingest.format]] user-defined formats --format may name");
+  parse->callback([o, exit_code] { *exit_code = ParseCommand(o->format, o->path, o->year, o->config); });
+
+  CLI::App* whois = app.add_subcommand(
+      "whois", "Show the owner of an address: from registry files as JSON, else asked over WHOIS");
+  whois->add_option("address", o->address, "IPv4 or IPv6 address")->required();
+  whois->add_option("-c,--config", o->config, "config: its registry files, or its [enrich.whois] with sources \"whois\"");
+  whois->add_option("--registry", o->registries, "offline RPSL registry file, repeatable");
+  whois->add_option("--server", o->servers, "NAME=HOST:PORT: where to ask registry NAME, repeatable");
+  whois->add_flag("--json", o->json, "print the WHOIS resolution as JSON (docs/cli.md)");
+  whois->callback([o, exit_code] {
+    *exit_code = WhoisCommand(o->address, o->config, o->registries, o->servers, o->json);
   });
 
-  CLI::App* whois = app.add_subcommand("whois", "Show the owner record of an address as JSON");
-  whois->add_option("address", o->address, "IPv4 or IPv6 address")->required();
-  whois->add_option("-c,--config", o->config, "config whose [enrich] registry files to use");
-  whois->add_option("--registry", o->registries, "offline RPSL registry file, repeatable");
-  whois->callback([o, exit_code] { *exit_code = WhoisCommand(o->address, o->config, o->registries); });
-
-  CLI::App* history = app.add_subcommand("history", "Show the history of an address as JSON");
-  history->add_option("--state", o->state, "state folder of the dedup stage")->capture_default_str();
-  history->add_option("address", o->address, "IPv4 or IPv6 address")->required();
-  history->callback([o, exit_code] { *exit_code = HistoryCommand(o->state, o->address); });
+  // `history` lives in cli/dedup_commands.cc.
 
   CLI::App* config = app.add_subcommand("config", "Configuration utilities");
   config->require_subcommand(1);

@@ -7,6 +7,10 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/format_check.h"
+#include "core/ip_prefix.h"
+#include "core/mailbox.h"
+
 namespace abuseflow::core {
 namespace {
 
@@ -50,6 +54,18 @@ class TableReader {
     }
     return Status::Ok();
   }
+  Status StringList(const char* key, std::vector<std::string>* out) {
+    const toml::node* node = Take(key);
+    if (!node) return Status::Ok();
+    const toml::array* array = node->as_array();
+    if (!array) return TypeError(key, *node, "an array of strings");
+    out->clear();
+    for (const toml::node& item : *array) {
+      if (!item.is_string()) return TypeError(key, item, "an array of strings");
+      out->push_back(item.as_string()->get());
+    }
+    return Status::Ok();
+  }
   Status Int(const char* key, int64_t min, int64_t max, int* out) {
     const toml::node* node = Take(key);
     if (!node) return Status::Ok();
@@ -59,6 +75,13 @@ class TableReader {
       return Invalid(key, *node, "must be between " + std::to_string(min) + " and " + std::to_string(max));
     }
     *out = static_cast<int>(v);
+    return Status::Ok();
+  }
+  Status Bool(const char* key, bool* out) {
+    const toml::node* node = Take(key);
+    if (!node) return Status::Ok();
+    if (!node->is_boolean()) return TypeError(key, *node, "true or false");
+    *out = node->as_boolean()->get();
     return Status::Ok();
   }
   Status Duration(const char* key, int64_t* out) {
@@ -142,16 +165,62 @@ Status ReadInput(const toml::table& t, const std::string& path, const std::strin
   AF_TRY(r.Int("year", 1970, 9999, &in->year));
   AF_TRY(r.Offset("utc_offset", &in->utc_offset_minutes));
   AF_TRY(r.String("tz_name", &in->tz_name));
+  AF_TRY(r.Bool("follow", &in->follow));
+  AF_TRY(r.String("listen", &in->listen));
+  AF_TRY(r.Int("max_message_size", 480, 1 << 20, &in->max_message_size));
+  AF_TRY(r.String("time_zone", &in->time_zone));
+  AF_TRY(r.Bool("resolve_hosts", &in->resolve_hosts));
   AF_TRY(r.Finish());
   if (in->format.empty()) return Status::InvalidArgument("key '" + r.Child("format") + "' is required");
+  if (!in->time_zone.empty()) {
+    AF_TRY(CheckTimeZone(in->time_zone, r.Child("time_zone")));
+    if (in->utc_offset_minutes != 0 || in->tz_name != "UTC") {
+      return Status::InvalidArgument("key '" + r.Child("time_zone") + "' excludes 'utc_offset' and 'tz_name'");
+    }
+  }
+  if (!in->listen.empty()) {
+    if (!in->path.empty() || in->follow) {
+      return Status::InvalidArgument("key '" + r.Child("listen") + "' excludes 'path' and 'follow'");
+    }
+    if (in->listen.rfind("udp://", 0) != 0 && in->listen.rfind("tcp://", 0) != 0) {
+      return Status::InvalidArgument("key '" + r.Child("listen") + "' must be udp://HOST:PORT or tcp://HOST:PORT");
+    }
+    return Status::Ok();
+  }
   if (in->path.empty()) return Status::InvalidArgument("key '" + r.Child("path") + "' is required");
+  if (in->follow && in->path == "-") {
+    return Status::InvalidArgument("key '" + r.Child("follow") + "' cannot follow standard input");
+  }
   return Status::Ok();
+}
+
+Status ReadFormat(const toml::table& t, const std::string& path, const std::string& base, FormatConfig* f) {
+  TableReader r(t, path, base);
+  AF_TRY(r.String("name", &f->name));
+  AF_TRY(r.String("pattern", &f->pattern));
+  AF_TRY(r.String("kind", &f->kind));
+  AF_TRY(r.String("time_format", &f->time_format));
+  AF_TRY(r.Bool("syslog", &f->syslog));
+  AF_TRY(r.String("signature", &f->signature));
+  AF_TRY(r.Finish());
+  return CheckFormat(*f, path);
 }
 
 Status ReadIngest(const toml::table& t, const std::string& base, IngestConfig* c) {
   TableReader r(t, "ingest", base);
   Status status;
   AF_TRY(r.Int("batch_size", 1, 65536, &c->batch_size));
+  if (const toml::array* formats = r.ArrayOfTables("format", &status)) {
+    for (const toml::node& node : *formats) {
+      FormatConfig f;
+      AF_TRY(ReadFormat(*node.as_table(), "ingest.format[" + std::to_string(c->formats.size()) + "]", base, &f));
+      for (const FormatConfig& other : c->formats) {
+        if (other.name == f.name) return Status::InvalidArgument("ingest.format: name '" + f.name + "' defined twice");
+      }
+      c->formats.push_back(std::move(f));
+    }
+  }
+  AF_TRY(status);
   if (const toml::array* inputs = r.ArrayOfTables("input", &status)) {
     int i = 0;
     for (const toml::node& node : *inputs) {
@@ -164,36 +233,228 @@ Status ReadIngest(const toml::table& t, const std::string& base, IngestConfig* c
   return r.Finish();
 }
 
+Status ReadDedupPolicy(const toml::table& t, const std::string& base, DedupPolicyConfig* p) {
+  TableReader r(t, "dedup.policy", base);
+  std::string clock = p->event_time ? "event" : "wall";
+  AF_TRY(r.String("clock", &clock));
+  if (clock != "event" && clock != "wall") {
+    return Status::InvalidArgument("key 'dedup.policy.clock' must be \"event\" or \"wall\"");
+  }
+  p->event_time = clock == "event";
+  AF_TRY(r.Int("worm_events", 1, 1000000, &p->worm_events));
+  AF_TRY(r.Int("exploit_events", 1, 1000000, &p->exploit_events));
+  AF_TRY(r.Int("connection_attempts", 1, 1000000, &p->connection_attempts));
+  AF_TRY(r.Int("distinct_ports", 1, 32, &p->distinct_ports));  // occurrences keep 32 ports
+  AF_TRY(r.Int("other_events", 1, 1000000, &p->other_events));
+  AF_TRY(r.Duration("scan_window", &p->scan_window_us));
+  AF_TRY(r.Duration("quiet_gap", &p->quiet_gap_us));
+  AF_TRY(r.Duration("stale_after", &p->stale_after_us));
+  AF_TRY(r.Int("noise_events", 1, 100000000, &p->noise_events));
+  AF_TRY(r.Duration("repeat_interval", &p->repeat_interval_us));
+  AF_TRY(r.Duration("report_window", &p->report_window_us));
+  AF_TRY(r.Int("block_after_notices", 0, 100, &p->block_after_notices));
+  AF_TRY(r.Duration("block_for", &p->block_for_us));
+  AF_TRY(r.Duration("lift_after_silence", &p->lift_after_silence_us));
+  AF_TRY(r.StringList("local_networks", &p->local_networks));
+  AF_TRY(r.String("liaison", &p->liaison));
+  AF_TRY(r.Int("netblock_block_threshold", 0, 1000000, &p->netblock_block_threshold));
+  AF_TRY(r.Finish());
+  for (const std::string& net : p->local_networks) {
+    if (!IpPrefix::Parse(net)) {
+      return Status::InvalidArgument("key 'dedup.policy.local_networks': '" + net + "' is not a prefix");
+    }
+  }
+  if (!p->local_networks.empty() && p->liaison.empty()) {
+    return Status::InvalidArgument("key 'dedup.policy.liaison' is required with local_networks");
+  }
+  return Status::Ok();
+}
+
+Status ReadDedup(const toml::table& t, const std::string& base, DedupConfig* c) {
+  TableReader d(t, "dedup", base);
+  Status status;
+  AF_TRY(d.Int("sample_lines", 0, 1000, &c->sample_lines));
+  AF_TRY(d.Int("max_line_length", 16, 65536, &c->max_line_length));
+  AF_TRY(d.String("block_hook", &c->block_hook));
+  if (const toml::node* r = t.get("retention"); r && r->value<std::string>() == "never") {
+    std::string ignored;
+    AF_TRY(d.String("retention", &ignored));
+    c->retention_us = 0;
+  } else {
+    AF_TRY(d.Duration("retention", &c->retention_us));
+  }
+  if (const toml::table* p = d.SubTable("policy", &status)) AF_TRY(ReadDedupPolicy(*p, base, &c->policy));
+  AF_TRY(status);
+  return d.Finish();
+}
+
+Status ReadWhois(const toml::table& t, const std::string& base, WhoisConfig* w) {
+  TableReader r(t, "enrich.whois", base);
+  Status status;
+  if (const toml::table* servers = r.SubTable("servers", &status)) {
+    for (const auto& [name, node] : *servers) {
+      if (!node.is_string()) {
+        return Status::InvalidArgument("key 'enrich.whois.servers." + std::string(name.str()) +
+                                       "' at " + Where(node) + " must be a string \"host:port\"");
+      }
+      w->servers[std::string(name.str())] = node.as_string()->get();
+    }
+  }
+  AF_TRY(status);
+  AF_TRY(r.Bool("only_listed", &w->only_listed));
+  AF_TRY(r.Duration("timeout", &w->timeout_us));
+  AF_TRY(r.Int("max_answer_bytes", 1024, 64 << 20, &w->max_answer_bytes));
+  AF_TRY(r.Int("max_referrals", 1, 20, &w->max_referrals));
+  AF_TRY(r.Int("queries_per_minute", 1, 1000000, &w->queries_per_minute));
+  AF_TRY(r.Int("burst", 1, 1000000, &w->burst));
+  AF_TRY(r.Duration("backoff", &w->backoff_us));
+  AF_TRY(r.Duration("max_backoff", &w->max_backoff_us));
+  AF_TRY(r.Duration("max_wait", &w->max_wait_us));
+  AF_TRY(r.Bool("more_specifics", &w->more_specifics));
+  return r.Finish();
+}
+
+Status ReadRdap(const toml::table& t, const std::string& base, RdapConfig* c) {
+  TableReader r(t, "enrich.rdap", base);
+  Status status;
+  AF_TRY(r.PathList("bootstrap", &c->bootstrap));
+  if (const toml::table* servers = r.SubTable("servers", &status)) {
+    for (const auto& [prefix, node] : *servers) {
+      if (!node.is_string() || node.as_string()->get().rfind("https://", 0) != 0) {
+        return Status::InvalidArgument("key 'enrich.rdap.servers.\"" + std::string(prefix.str()) +
+                                       "\"' at " + Where(node) + " must be an https:// URL");
+      }
+      c->servers[std::string(prefix.str())] = node.as_string()->get();
+    }
+  }
+  AF_TRY(status);
+  AF_TRY(r.Bool("only_listed", &c->only_listed));
+  AF_TRY(r.Path("ca_file", &c->ca_file));
+  AF_TRY(r.Duration("timeout", &c->timeout_us));
+  AF_TRY(r.Int("max_answer_bytes", 1024, 64 << 20, &c->max_answer_bytes));
+  AF_TRY(r.Int("max_redirects", 0, 10, &c->max_redirects));
+  AF_TRY(r.Int("queries_per_minute", 1, 1000000, &c->queries_per_minute));
+  AF_TRY(r.Int("burst", 1, 1000000, &c->burst));
+  AF_TRY(r.Duration("backoff", &c->backoff_us));
+  AF_TRY(r.Duration("max_backoff", &c->max_backoff_us));
+  AF_TRY(r.Duration("max_wait", &c->max_wait_us));
+  return r.Finish();
+}
+
+Status ReadOverride(const toml::table& t, const std::string& path, const std::string& base,
+                    OwnerOverrideConfig* o) {
+  TableReader r(t, path, base);
+  AF_TRY(r.StringList("prefixes", &o->prefixes));
+  AF_TRY(r.String("contact", &o->contact));
+  AF_TRY(r.String("owner", &o->owner));
+  AF_TRY(r.String("country", &o->country));
+  AF_TRY(r.Finish());
+  if (o->prefixes.empty()) return Status::InvalidArgument("key '" + r.Child("prefixes") + "' is required");
+  for (const std::string& p : o->prefixes) {
+    if (!IpPrefix::Parse(p)) {
+      return Status::InvalidArgument("key '" + r.Child("prefixes") + "': '" + p + "' is not a prefix");
+    }
+  }
+  if (!IsValidMailbox(o->contact)) {
+    return Status::InvalidArgument("key '" + r.Child("contact") + "' must be one valid mailbox");
+  }
+  return Status::Ok();
+}
+
+Status ReadEnrich(const toml::table& t, const std::string& base, EnrichConfig* c) {
+  TableReader e(t, "enrich", base);
+  Status status;
+  AF_TRY(e.PathList("registry", &c->registry));
+  AF_TRY(e.StringList("sources", &c->sources));
+  for (const std::string& source : c->sources) {
+    if (source != "rpsl" && source != "whois" && source != "rdap") {
+      return Status::InvalidArgument("key 'enrich.sources': unknown source '" + source +
+                                     "' (known: rpsl, whois, rdap)");
+    }
+  }
+  AF_TRY(e.Duration("positive_ttl", &c->positive_ttl_us));
+  AF_TRY(e.Duration("negative_ttl", &c->negative_ttl_us));
+  if (const toml::table* w = e.SubTable("whois", &status)) AF_TRY(ReadWhois(*w, base, &c->whois));
+  AF_TRY(status);
+  if (const toml::table* r = e.SubTable("rdap", &status)) AF_TRY(ReadRdap(*r, base, &c->rdap));
+  AF_TRY(status);
+  if (const toml::array* list = e.ArrayOfTables("override", &status)) {
+    int i = 0;
+    for (const toml::node& node : *list) {
+      OwnerOverrideConfig o;
+      AF_TRY(ReadOverride(*node.as_table(), "enrich.override[" + std::to_string(i++) + "]", base, &o));
+      c->overrides.push_back(std::move(o));
+    }
+  }
+  AF_TRY(status);
+  AF_TRY(e.StringList("never_mail", &c->never_mail));
+  for (const std::string& m : c->never_mail) {
+    if (!IsValidMailbox(m[0] == '@' ? "x" + m : m)) {
+      return Status::InvalidArgument("key 'enrich.never_mail': '" + m +
+                                     "' is neither a mailbox nor \"@domain\"");
+    }
+  }
+  return e.Finish();
+}
+
+Status ReadSmtp(const toml::table& t, const std::string& base, SmtpConfig* c) {
+  TableReader r(t, "notify.smtp", base);
+  AF_TRY(r.String("url", &c->url));
+  if (!c->url.starts_with("smtp://") && !c->url.starts_with("smtps://")) {
+    return Status::InvalidArgument("key 'notify.smtp.url' must start with smtp:// or smtps://");
+  }
+  AF_TRY(r.Bool("starttls", &c->starttls));
+  AF_TRY(r.String("user", &c->user));
+  AF_TRY(r.String("password", &c->password));
+  AF_TRY(r.Path("ca_file", &c->ca_file));
+  AF_TRY(r.Duration("connect_timeout", &c->connect_timeout_us));
+  AF_TRY(r.Duration("timeout", &c->timeout_us));
+  AF_TRY(r.Int("max_attempts", 1, 100, &c->max_attempts));
+  AF_TRY(r.Duration("retry_initial", &c->retry_initial_us));
+  AF_TRY(r.Duration("retry_max", &c->retry_max_us));
+  AF_TRY(r.Int("domain_per_minute", 1, 100000, &c->domain_per_minute));
+  AF_TRY(r.Int("contact_per_day", 0, 100000, &c->contact_per_day));
+  AF_TRY(r.Duration("drain_timeout", &c->drain_timeout_us));
+  return r.Finish();
+}
+
 Status ReadSections(const toml::table& root, const std::string& base, Config* c) {
   TableReader r(root, "", base);
   Status status;
   AF_TRY(r.Path("state_dir", &c->state_dir));
   if (const toml::table* t = r.SubTable("ingest", &status)) AF_TRY(ReadIngest(*t, base, &c->ingest));
-  if (const toml::table* t = r.SubTable("enrich", &status)) {
-    TableReader e(*t, "enrich", base);
-    AF_TRY(e.PathList("registry", &c->enrich.registry));
-    AF_TRY(e.Finish());
-  }
-  if (const toml::table* t = r.SubTable("dedup", &status)) {
-    TableReader d(*t, "dedup", base);
-    AF_TRY(d.Int("sample_lines", 0, 1000, &c->dedup.sample_lines));
-    AF_TRY(d.Int("max_line_length", 16, 65536, &c->dedup.max_line_length));
-    AF_TRY(d.Finish());
-  }
+  if (const toml::table* t = r.SubTable("enrich", &status)) AF_TRY(ReadEnrich(*t, base, &c->enrich));
+  if (const toml::table* t = r.SubTable("dedup", &status)) AF_TRY(ReadDedup(*t, base, &c->dedup));
   if (const toml::table* t = r.SubTable("notify", &status)) {
     TableReader n(*t, "notify", base);
+    AF_TRY(n.String("delivery", &c->notify.delivery));
+    if (c->notify.delivery != "outbox" && c->notify.delivery != "smtp") {
+      return Status::InvalidArgument("key 'notify.delivery' must be \"outbox\" or \"smtp\"");
+    }
+    if (const toml::table* s = n.SubTable("smtp", &status)) AF_TRY(ReadSmtp(*s, base, &c->notify.smtp));
+    AF_TRY(status);
     AF_TRY(n.Path("outbox", &c->notify.outbox));
     AF_TRY(n.Duration("window", &c->notify.window_us));
     AF_TRY(n.String("from", &c->notify.from));
     AF_TRY(n.String("site", &c->notify.site));
     AF_TRY(n.String("signature", &c->notify.signature));
     AF_TRY(n.Path("template", &c->notify.template_path));
+    AF_TRY(n.Int("max_addresses_per_mail", 1, 1000000, &c->notify.max_addresses_per_mail));
     AF_TRY(n.Finish());
   }
   if (const toml::table* t = r.SubTable("endpoints", &status)) {
     TableReader p(*t, "endpoints", base);
+    AF_TRY(p.String("ingest", &c->endpoints.ingest));
     AF_TRY(p.String("enrich", &c->endpoints.enrich));
-    AF_TRY(p.String("dedup", &c->endpoints.dedup));
+    if (const toml::node* d = t->get("dedup"); d && d->is_array()) {
+      AF_TRY(p.StringList("dedup", &c->endpoints.dedup_shards));
+      if (c->endpoints.dedup_shards.empty() || c->endpoints.dedup_shards.size() > 256) {
+        return Status::InvalidArgument("key 'endpoints.dedup' must list 1 to 256 endpoints");
+      }
+      c->endpoints.dedup = c->endpoints.dedup_shards[0];
+    } else {
+      AF_TRY(p.String("dedup", &c->endpoints.dedup));
+    }
     AF_TRY(p.String("notify", &c->endpoints.notify));
     AF_TRY(p.Finish());
   }

@@ -25,6 +25,7 @@ sample_lines = 3
 outbox = "out"
 window = "2h"
 site = "Example Site"
+max_addresses_per_mail = 100
 [endpoints]
 enrich = "tcp://127.0.0.1:9001"
 )",
@@ -40,6 +41,7 @@ enrich = "tcp://127.0.0.1:9001"
   EXPECT_EQ(c->dedup.sample_lines, 3);
   EXPECT_EQ(c->notify.outbox, "/etc/af/out");
   EXPECT_EQ(c->notify.window_us, 2LL * 3600 * 1000000);
+  EXPECT_EQ(c->notify.max_addresses_per_mail, 100);
   EXPECT_EQ(c->endpoints.enrich, "tcp://127.0.0.1:9001");
   EXPECT_EQ(c->endpoints.dedup, "tcp://127.0.0.1:7302");
 }
@@ -49,6 +51,7 @@ TEST(ConfigTest, DefaultsApplyToAnEmptyFile) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->state_dir, "/srv/state");
   EXPECT_EQ(c->notify.window_us, 86400LL * 1000000);
+  EXPECT_EQ(c->notify.max_addresses_per_mail, 500);
 }
 
 TEST(ConfigTest, UnknownKeyIsRejectedByName) {
@@ -79,6 +82,245 @@ TEST(ConfigTest, DurationsAndOffsets) {
   EXPECT_EQ(*ParseUtcOffset("+05:30"), 330);
   EXPECT_EQ(*ParseUtcOffset("-05:00"), -300);
   EXPECT_FALSE(ParseUtcOffset("+25:00").ok());
+}
+
+TEST(ConfigTest, DedupPolicyDefaultsAndOverrides) {
+  auto d = ParseConfig("", "/base");
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->dedup.policy.event_time);
+  EXPECT_EQ(d->dedup.policy.worm_events, 1);
+  EXPECT_EQ(d->dedup.policy.block_after_notices, 3);
+  EXPECT_EQ(d->dedup.policy.stale_after_us, 7LL * 86400 * 1000000);
+  auto c = ParseConfig(R"(
+[dedup]
+block_hook = "nft -f blocks/nftables.nft"
+[dedup.policy]
+clock = "wall"
+connection_attempts = 5
+distinct_ports = 4
+scan_window = "1h"
+stale_after = "2d"
+repeat_interval = "3d"
+block_after_notices = 2
+local_networks = ["192.0.2.0/24", "2001:db8:1::/48"]
+liaison = "noc@example.net"
+netblock_block_threshold = 4
+)", "/base");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_FALSE(c->dedup.policy.event_time);
+  EXPECT_EQ(c->dedup.policy.connection_attempts, 5);
+  EXPECT_EQ(c->dedup.policy.scan_window_us, 3600LL * 1000000);
+  EXPECT_EQ(c->dedup.policy.local_networks.size(), 2u);
+  EXPECT_EQ(c->dedup.policy.liaison, "noc@example.net");
+  EXPECT_EQ(c->dedup.policy.netblock_block_threshold, 4);
+  EXPECT_EQ(d->dedup.policy.netblock_block_threshold, 0);
+  EXPECT_EQ(c->dedup.block_hook, "nft -f blocks/nftables.nft");
+  EXPECT_EQ(d->dedup.retention_us, 365LL * 86400 * 1000000);
+  auto never = ParseConfig("[dedup]\nretention = \"never\"\n", "/b");
+  ASSERT_TRUE(never.ok());
+  EXPECT_EQ(never->dedup.retention_us, 0);
+  auto days = ParseConfig("[dedup]\nretention = \"90d\"\n", "/b");
+  ASSERT_TRUE(days.ok());
+  EXPECT_EQ(days->dedup.retention_us, 90LL * 86400 * 1000000);
+  EXPECT_FALSE(ParseConfig("[dedup]\nretention = \"forever\"\n", "/b").ok());
+}
+
+TEST(ConfigTest, DedupPolicyRejectsBadValuesByName) {
+  auto unknown = ParseConfig("[dedup.policy]\nthreshold = 3\n", "/b");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("dedup.policy.threshold"), std::string::npos);
+  auto prefix = ParseConfig("[dedup.policy]\nlocal_networks = [\"10.0.0.0/33\"]\nliaison = \"a@b\"\n", "/b");
+  ASSERT_FALSE(prefix.ok());
+  EXPECT_NE(prefix.status().message().find("local_networks"), std::string::npos);
+  auto no_liaison = ParseConfig("[dedup.policy]\nlocal_networks = [\"10.0.0.0/8\"]\n", "/b");
+  ASSERT_FALSE(no_liaison.ok());
+  EXPECT_NE(no_liaison.status().message().find("liaison"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("[dedup.policy]\nclock = \"sundial\"\n", "/b").ok());
+}
+
+TEST(ConfigTest, EnrichSourcesTtlsAndWhoisServers) {
+  auto c = ParseConfig(
+      "[enrich]\nsources = [\"rpsl\", \"whois\"]\npositive_ttl = \"2d\"\nnegative_ttl = \"10m\"\n"
+      "[enrich.whois]\nservers = { \"whois.ripe.net\" = \"127.0.0.1:4301\" }\nonly_listed = true\n"
+      "timeout = \"5s\"\nqueries_per_minute = 600\nburst = 2\nbackoff = \"1s\"\n",
+      "/b");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->enrich.sources, (std::vector<std::string>{"rpsl", "whois"}));
+  EXPECT_EQ(c->enrich.positive_ttl_us, 2 * 86400LL * 1000000);
+  EXPECT_EQ(c->enrich.negative_ttl_us, 600LL * 1000000);
+  EXPECT_EQ(c->enrich.whois.servers.at("whois.ripe.net"), "127.0.0.1:4301");
+  EXPECT_TRUE(c->enrich.whois.only_listed);
+  EXPECT_EQ(c->enrich.whois.timeout_us, 5LL * 1000000);
+  EXPECT_EQ(c->enrich.whois.queries_per_minute, 600);
+  EXPECT_TRUE(c->enrich.whois.more_specifics);  // the default
+  auto off = ParseConfig("[enrich.whois]\nmore_specifics = false\n", "/b");
+  ASSERT_TRUE(off.ok()) << off.status().ToString();
+  EXPECT_FALSE(off->enrich.whois.more_specifics);
+  auto bad = ParseConfig("[enrich]\nsources = [\"gopher\"]\n", "/b");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("gopher"), std::string::npos);
+  auto unknown = ParseConfig("[enrich.whois]\nport = 43\n", "/b");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("enrich.whois.port"), std::string::npos);
+  EXPECT_FALSE(ParseConfig("[enrich.whois]\nservers = { a = 43 }\n", "/b").ok());
+}
+
+TEST(ConfigTest, LiveInputsFollowAndListen) {
+  auto c = ParseConfig(
+      "[[ingest.input]]\nformat=\"netfilter\"\npath=\"fw.log\"\nfollow=true\n"
+      "[[ingest.input]]\nformat=\"netfilter\"\nlisten=\"tcp://127.0.0.1:5514\"\nmax_message_size=8192\n",
+      "/srv");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->ingest.inputs[0].follow);
+  EXPECT_EQ(c->ingest.inputs[0].path, "/srv/fw.log");
+  EXPECT_EQ(c->ingest.inputs[1].listen, "tcp://127.0.0.1:5514");
+  EXPECT_EQ(c->ingest.inputs[1].max_message_size, 8192);
+  EXPECT_TRUE(c->ingest.inputs[1].path.empty());
+  const char* bad[] = {
+      "[[ingest.input]]\nformat=\"netfilter\"\nlisten=\"http://x:1\"\n",
+      "[[ingest.input]]\nformat=\"netfilter\"\nlisten=\"udp://x:1\"\npath=\"a\"\n",
+      "[[ingest.input]]\nformat=\"netfilter\"\npath=\"-\"\nfollow=true\n",
+      "[[ingest.input]]\nformat=\"netfilter\"\npath=\"a\"\nfollow=\"yes\"\n",
+      "[[ingest.input]]\nformat=\"netfilter\"\nlisten=\"udp://x:1\"\nmax_message_size=10\n",
+  };
+  for (const char* text : bad) EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
+}
+
+TEST(ConfigTest, DedupEndpointsMayBeAListOfShards) {
+  auto one = ParseConfig("[endpoints]\ndedup=\"tcp://127.0.0.1:9\"\n", "/");
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->endpoints.dedup, "tcp://127.0.0.1:9");
+  EXPECT_TRUE(one->endpoints.dedup_shards.empty());
+  auto two = ParseConfig("[endpoints]\ndedup=[\"tcp://127.0.0.1:8\", \"tcp://127.0.0.1:9\"]\n", "/");
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ(two->endpoints.dedup, "tcp://127.0.0.1:8");
+  ASSERT_EQ(two->endpoints.dedup_shards.size(), 2u);
+  EXPECT_EQ(two->endpoints.dedup_shards[1], "tcp://127.0.0.1:9");
+  EXPECT_FALSE(ParseConfig("[endpoints]\ndedup=[]\n", "/").ok());
+  EXPECT_FALSE(ParseConfig("[endpoints]\ndedup=[1]\n", "/").ok());
+}
+
+TEST(ConfigTest, EnrichOverridesAndNeverMail) {
+  auto c = ParseConfig(R"(
+[enrich]
+never_mail = ["abuse@catchall.example", "@deadbox.example"]
+[[enrich.override]]
+prefixes = ["192.0.2.0/24", "2001:db8::/32"]
+contact = "liaison@example.net"
+owner = "Our campus"
+country = "US"
+)", "/");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ(c->enrich.overrides.size(), 1u);
+  EXPECT_EQ(c->enrich.overrides[0].prefixes.size(), 2u);
+  EXPECT_EQ(c->enrich.overrides[0].contact, "liaison@example.net");
+  EXPECT_EQ(c->enrich.overrides[0].owner, "Our campus");
+  EXPECT_EQ(c->enrich.never_mail.size(), 2u);
+  const char* bad[] = {
+      "[[enrich.override]]\ncontact=\"a@b.example\"\n",
+      "[[enrich.override]]\nprefixes=[\"300.0.0.0/8\"]\ncontact=\"a@b.example\"\n",
+      "[[enrich.override]]\nprefixes=[\"10.0.0.0/8\"]\ncontact=\"a@b.example, c@d.example\"\n",
+      "[[enrich.override]]\nprefixes=[\"10.0.0.0/8\"]\ncontact=\"a@b.example\"\nasn=1\n",
+      "[enrich]\nnever_mail=[\"not a mailbox\"]\n",
+      "[enrich]\nnever_mail=[\"@\"]\n",
+  };
+  for (const char* text : bad) EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
+}
+
+TEST(ConfigTest, UserFormatsTimeZonesAndHostResolution) {
+  auto c = ParseConfig(R"(
+[[ingest.format]]
+name = "edgefw"
+kind = "connection-attempt"
+pattern = '^(?P<time>\S+ \S+) DROP src=(?P<host>\S+)'
+time_format = "%Y-%m-%d %H:%M:%S"
+[[ingest.format]]
+name = "f2b-sshd"
+kind = "brute-force"
+syslog = true
+pattern = 'from (?P<host>\S+)'
+[[ingest.input]]
+format = "edgefw"
+path = "fw.log"
+time_zone = "America/New_York"
+resolve_hosts = true
+)", "/srv");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  ASSERT_EQ(c->ingest.formats.size(), 2u);
+  EXPECT_EQ(c->ingest.formats[0].time_format, "%Y-%m-%d %H:%M:%S");
+  EXPECT_TRUE(c->ingest.formats[1].syslog);
+  EXPECT_EQ(c->ingest.inputs[0].time_zone, "America/New_York");
+  EXPECT_TRUE(c->ingest.inputs[0].resolve_hosts);
+  const std::string input = "[[ingest.input]]\nformat=\"sshd\"\npath=\"x\"\n";
+  struct Bad { std::string text, key; } bad[] = {
+      {input + "time_zone=\"America/Atlantis\"\n", "ingest.input[0].time_zone"},
+      {input + "time_zone=\"UTC\"\nutc_offset=\"-04:00\"\n", "ingest.input[0].time_zone"},
+      {"[[ingest.format]]\nname=\"x\"\nkind=\"worm\"\npattern='(?P<host>\\S+'\nsyslog=true\n", "ingest.format[0].pattern"},
+      {"[[ingest.format]]\nname=\"x\"\nkind=\"worm\"\npattern='(?P<src>\\S+)'\nsyslog=true\n", "ingest.format[0].pattern"},
+      {"[[ingest.format]]\nname=\"x\"\nkind=\"worm\"\npattern='(?P<host>\\S+) (?P<time>.*)'\n", "ingest.format[0].time_format"},
+      {"[[ingest.format]]\nname=\"x\"\nkind=\"worm\"\npattern='(?P<host>\\S+) (?P<time>.*)'\ntime_format=\"%Q\"\n", "ingest.format[0].time_format"},
+      {"[[ingest.format]]\nname=\"x\"\nkind=\"probe\"\npattern='(?P<host>\\S+)'\nsyslog=true\n", "ingest.format[0].kind"},
+      {"[[ingest.format]]\nkind=\"worm\"\npattern='(?P<host>\\S+)'\nsyslog=true\n", "ingest.format[0].name"},
+  };
+  for (const Bad& b : bad) {
+    auto r = ParseConfig(b.text, "/");
+    ASSERT_FALSE(r.ok()) << b.text;
+    EXPECT_NE(r.status().message().find(b.key), std::string::npos) << r.status().message();
+  }
+}
+
+TEST(ConfigTest, EnrichRdapSourceAndSettings) {
+  auto c = ParseConfig(R"(
+[enrich]
+sources = ["rdap", "whois"]
+[enrich.rdap]
+bootstrap = ["rdap/ipv4.json"]
+ca_file = "ca.pem"
+only_listed = true
+timeout = "2s"
+max_answer_bytes = 4096
+max_redirects = 2
+max_wait = "3s"
+[enrich.rdap.servers]
+"https://rdap.arin.net/registry/" = "https://127.0.0.1:8443/arin/"
+)", "/srv");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->enrich.sources[0], "rdap");
+  EXPECT_EQ(c->enrich.rdap.bootstrap[0], "/srv/rdap/ipv4.json");
+  EXPECT_EQ(c->enrich.rdap.ca_file, "/srv/ca.pem");
+  EXPECT_TRUE(c->enrich.rdap.only_listed);
+  EXPECT_EQ(c->enrich.rdap.timeout_us, 2000000);
+  EXPECT_EQ(c->enrich.rdap.max_redirects, 2);
+  EXPECT_EQ(c->enrich.rdap.servers.at("https://rdap.arin.net/registry/"), "https://127.0.0.1:8443/arin/");
+  const char* bad[] = {
+      "[enrich.rdap.servers]\n\"https://rdap.arin.net/\" = \"http://127.0.0.1:1/\"\n",
+      "[enrich.rdap]\nmax_redirects = 99\n",
+      "[enrich.rdap]\nretries = 1\n",
+      "[enrich]\nsources = [\"rdapp\"]\n",
+  };
+  for (const char* text : bad) EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
+}
+
+TEST(ConfigTest, NotifySmtpDelivery) {
+  auto c = ParseConfig(
+      "[notify]\ndelivery = \"smtp\"\n[notify.smtp]\nurl = \"smtp://127.0.0.1:2525\"\n"
+      "starttls = true\nuser = \"u\"\npassword = \"p\"\nretry_initial = \"5s\"\n"
+      "max_attempts = 3\ncontact_per_day = 0\ndrain_timeout = \"1m\"\n",
+      "/srv");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->notify.delivery, "smtp");
+  EXPECT_EQ(c->notify.smtp.url, "smtp://127.0.0.1:2525");
+  EXPECT_TRUE(c->notify.smtp.starttls);
+  EXPECT_EQ(c->notify.smtp.retry_initial_us, 5LL * 1000000);
+  EXPECT_EQ(c->notify.smtp.max_attempts, 3);
+  EXPECT_EQ(c->notify.smtp.contact_per_day, 0);
+  EXPECT_EQ(c->notify.smtp.drain_timeout_us, 60LL * 1000000);
+  EXPECT_EQ(ParseConfig("", "/")->notify.delivery, "outbox");
+  for (const char* text : {"[notify]\ndelivery = \"pigeon\"\n",
+                           "[notify.smtp]\nurl = \"http://x\"\n",
+                           "[notify.smtp]\nport = 25\n"}) {
+    EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
+  }
 }
 
 TEST(ConfigTest, MissingFileNamesThePath) {

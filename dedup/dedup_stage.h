@@ -18,11 +18,14 @@ class DedupStage {
       : config_(config), links_(std::move(links)) {}
   core::Status Run();
   const DedupStats& stats() const { return stats_; }
+  // Times the block outputs or their hook failed (logged; the stage goes on).
+  uint64_t block_output_failures() const { return block_output_failures_; }
 
  private:
   const core::Config& config_;
   core::StageLinks links_;
   DedupStats stats_;
+  uint64_t block_output_failures_ = 0;
 };
 
 // Where the history database of a state folder lives.

@@ -1,19 +1,32 @@
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "abuseflow/v1/events.pb.h"
 
 namespace abuseflow::dedup {
 
-// Bounds on what the history keeps per address.
+// Bounds on what the history keeps per address. Within these bounds the
+// result of folding a set of events does not depend on their order.
 struct HistoryLimits {
-  int sample_lines = 5;       // raw lines kept per address (the earliest ones); default 5
-  int max_line_length = 1024; // longer lines are cut at a character boundary and end in "..."
-  int max_sensors = 16;       // distinct sensor names kept per address
+  int sample_lines = 5;        // raw lines kept per address (the earliest ones); default 5
+  int max_line_length = 1024;  // longer lines are cut at a character boundary and end in "..."
+  int max_sensors = 16;        // distinct sensor names kept (the smallest names)
+  int max_targets = 64;        // distinct destination addresses kept (the smallest)
+  int max_ports = 64;          // distinct destination ports kept (the smallest)
+  int max_occurrences = 64;    // bursts kept; beyond, the two oldest merge
+  int64_t quiet_gap_us = 3600LL * 1000000;  // a longer gap between events starts a new burst
+  int64_t retention_us = 0;  // histories last seen longer ago are deleted; 0 keeps them all
 };
 
+// Destination ports kept per occurrence (the smallest).
+inline constexpr int kOccurrencePorts = 32;
+
 // Folds one enriched event into the history of its source address: first and
-// last seen, counts by kind and signature, sensors, a bounded sample of raw
-// lines, the latest owner. Pure; `history` must be for the event's source.
+// last seen, counts by kind and signature, sensors, the earliest raw lines,
+// targets and ports, occurrences, the owner of the newest event. Pure;
+// `history` must be for the event's source.
 void ApplyEvent(const v1::EnrichedEvent& event, const HistoryLimits& limits,
                 v1::AddressHistory* history);
 

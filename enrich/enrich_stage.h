@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/stage_loop.h"
@@ -10,27 +12,46 @@ namespace abuseflow::enrich {
 struct EnrichStageStats {
   uint64_t batches = 0;
   uint64_t events = 0;
-  uint64_t rejected = 0;       // events without a valid source address (counted, not forwarded)
+  uint64_t rejected = 0;  // events without a valid source address (counted, not forwarded)
   uint64_t cache_hits = 0;
-  uint64_t source_queries = 0; // questions asked of the registry sources
-  uint64_t unresolved = 0;     // events whose owner no source knew
+  uint64_t source_queries = 0;      // questions asked of the registry sources
+  uint64_t unresolved = 0;          // events whose owner no source knew
+  uint64_t whois_queries = 0;       // WHOIS servers asked (one per server per resolution)
+  uint64_t whois_more_specific_queries = 0;  // "-m RANGE" queries (enrich.whois.more_specifics)
+  uint64_t rdap_queries = 0;        // RDAP requests sent (redirects and retries included)
+  uint64_t rdap_failures = 0;       // RDAP lookups that failed (address left unresolved)
+  uint64_t cache_loaded = 0;        // entries restored from the persistent cache at start
+  uint64_t cache_corrupt = 0;       // persisted entries that did not parse (skipped)
+  uint64_t cache_write_errors = 0;  // entries that could not be persisted
+  uint64_t overridden = 0;          // events answered by an [[enrich.override]]
+  uint64_t never_mail_removed = 0;  // mailboxes removed from fresh answers (never_mail)
+  std::vector<uint64_t> shard_events;  // events sent to each dedup shard
 };
 
-// The enrich stage: loads the offline registries named in the config,
+// The enrich stage: loads the offline registries named in the config, sets
+// up the sources of enrich.sources (and, with a network source, the
+// persistent cache in state_dir/enrich-cache, loaded warm),
 // receives event batches, attaches the owner record of each source address
 // (from the netblock cache, asking the sources on a miss) and forwards
 // enriched batches to dedup. Runs on the calling thread until every producer
 // has ended or a stop is requested. See enrich/README.md.
+//
+// With several dedup shards (`shard_outputs`, one endpoint each, in shard
+// order) each event goes to the shard ShardOf its source address
+// (enrich/shard_router.h), and every shard gets the end of stream; with none
+// given, everything goes to links.output.
 class EnrichStage {
  public:
-  EnrichStage(const core::Config& config, core::StageLinks links)
-      : config_(config), links_(std::move(links)) {}
+  EnrichStage(const core::Config& config, core::StageLinks links,
+              std::vector<std::string> shard_outputs = {})
+      : config_(config), links_(std::move(links)), shard_outputs_(std::move(shard_outputs)) {}
   core::Status Run();
   const EnrichStageStats& stats() const { return stats_; }
 
  private:
   const core::Config& config_;
   core::StageLinks links_;
+  std::vector<std::string> shard_outputs_;
   EnrichStageStats stats_;
 };
 

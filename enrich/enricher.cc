@@ -40,6 +40,16 @@ std::vector<core::IpPrefix> ClipTo(const std::vector<core::IpPrefix>& scope,
 }  // namespace
 
 v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
+  std::optional<core::IpPrefix> free;  // around the address, clear of every override
+  if (overrides_ != nullptr && !overrides_->empty()) {
+    if (const v1::OwnerRecord* fixed = overrides_->Lookup(address)) {
+      ++stats_.overridden;
+      v1::OwnerRecord record = *fixed;
+      if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&record);
+      return record;
+    }
+    free = overrides_->FreeScope(address);
+  }
   if (const v1::OwnerRecord* cached = cache_->Lookup(address)) {
     ++stats_.cache_hits;
     if (!cached->unresolved()) return *cached;
@@ -47,7 +57,8 @@ v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
     return Unresolved(address);
   }
   // A later source's answer is cached only where the earlier sources said no:
-  // they may know a more specific block elsewhere in its scope.
+  // they may know a more specific block elsewhere in its scope, and never
+  // over an override prefix.
   std::optional<core::IpPrefix> limit;
   for (OwnerSource* source : sources_) {
     ++stats_.source_queries;
@@ -59,15 +70,19 @@ v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
     }
     std::vector<core::IpPrefix> scope = source->AnswerScope(address, &*record);
     if (limit) scope = ClipTo(scope, *limit);
+    if (free) scope = ClipTo(scope, *free);
     bool covers = std::any_of(scope.begin(), scope.end(),
                               [&](const core::IpPrefix& p) { return p.Contains(address); });
     if (!covers) scope.emplace_back(address, address.bit_width());
+    if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&*record);
     cache_->Insert(*record, scope);
     return *std::move(record);
   }
   ++stats_.unresolved;
   v1::OwnerRecord record = Unresolved(address);
-  cache_->Insert(record, {limit ? *limit : DefaultNegativeScope(address)});
+  core::IpPrefix negative = limit ? *limit : DefaultNegativeScope(address);
+  if (free && free->length() > negative.length()) negative = *free;
+  cache_->Insert(record, {negative});
   return record;
 }
 

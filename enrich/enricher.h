@@ -5,7 +5,9 @@
 
 #include "abuseflow/v1/events.pb.h"
 #include "core/ip_address.h"
+#include "enrich/never_mail.h"
 #include "enrich/owner_cache.h"
+#include "enrich/override_source.h"
 #include "enrich/owner_source.h"
 
 namespace abuseflow::enrich {
@@ -14,14 +16,20 @@ struct EnricherStats {
   uint64_t cache_hits = 0;      // answers from the cache, negative ones included
   uint64_t source_queries = 0;  // questions asked of sources, one per source asked
   uint64_t unresolved = 0;      // resolutions no source could answer (fresh or cached)
+  uint64_t overridden = 0;      // resolutions answered by an operator override
+  uint64_t never_mail_removed = 0;  // mailboxes removed from fresh answers (never_mail)
 };
 
-// Finds the owner record of an address: from the netblock cache, else from the
+// Finds the owner record of an address: from the operator overrides if one
+// covers it (never cached), else from the netblock cache, else from the
 // sources in order, the first answer being cached under the part of its block
 // it answers for (OwnerSource::AnswerScope), so one query serves the block.
 // When no source knows the address, an `unresolved` record is cached for the
 // narrowest negative scope the sources gave (by default the address's /24 or
-// /48), so repeated unknown addresses do not query again.
+// /48), so repeated unknown addresses do not query again. Answers are never
+// cached over an override prefix. Fresh answers lose the never-mail
+// mailboxes before they are cached (records restored from the persistent
+// cache are filtered by the stage, through OwnerCache::Options).
 //
 // Pure logic over its sources and cache; blocks only if a source does. The
 // sources and *cache must outlive the Enricher. Not thread-safe.
@@ -29,6 +37,10 @@ class Enricher {
  public:
   Enricher(std::vector<OwnerSource*> sources, OwnerCache* cache)
       : sources_(std::move(sources)), cache_(cache) {}
+
+  // Optional; both must outlive the Enricher. Null: none.
+  void set_overrides(const OverrideSource* overrides) { overrides_ = overrides; }
+  void set_never_mail(const NeverMail* never_mail) { never_mail_ = never_mail; }
 
   // The owner record of the block containing `address`; a record with
   // `unresolved` set and first = last = `address` when no source knows it.
@@ -39,6 +51,8 @@ class Enricher {
  private:
   std::vector<OwnerSource*> sources_;
   OwnerCache* cache_;
+  const OverrideSource* overrides_ = nullptr;
+  const NeverMail* never_mail_ = nullptr;
   EnricherStats stats_;
 };
 

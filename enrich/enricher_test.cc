@@ -30,6 +30,8 @@ class FakeSource : public OwnerSource {
       v1::OwnerRecord record;
       record.set_netname(netname);
       record.add_cidrs(prefix.ToString());
+      record.add_abuse("abuse@" + netname + ".example");
+      record.add_abuse("noc@" + netname + ".example");
       record.mutable_provenance()->set_source(name_);
       return record;
     }
@@ -135,6 +137,94 @@ TEST_F(EnricherTest, CachedCoveringBlockDoesNotHideAMoreSpecificRegistryBlock) {
   EXPECT_EQ(enricher.stats().source_queries, 3u);
   EXPECT_TRUE(enricher.Resolve(Ip("10.2.0.1")).unresolved());
   EXPECT_EQ(enricher.Resolve(Ip("10.2.0.70")).netname(), "TINY");
+}
+
+TEST_F(EnricherTest, OverrideAnswersBeforeCacheAndSourcesAndIsNeverCachedOver) {
+  first_.Add("10.0.0.0/8", "REGISTRY");
+  core::OwnerOverrideConfig local;
+  local.prefixes = {"10.1.0.0/16"};
+  local.contact = "liaison@example.edu";
+  OverrideSource overrides({local});
+  // A stale answer for the whole /8 already in the cache (e.g. persisted
+  // before the override was configured) does not hide the override.
+  v1::OwnerRecord stale;
+  stale.set_netname("STALE");
+  stale.add_cidrs("10.0.0.0/8");
+  cache_.Insert(stale);
+  Enricher enricher({&first_}, &cache_);
+  enricher.set_overrides(&overrides);
+  v1::OwnerRecord record = enricher.Resolve(Ip("10.1.2.3"));
+  EXPECT_EQ(record.provenance().source(), "override");
+  EXPECT_EQ(record.abuse(0), "liaison@example.edu");
+  EXPECT_EQ(enricher.stats().overridden, 1u);
+  EXPECT_TRUE(first_.asked().empty());
+  EXPECT_EQ(enricher.Resolve(Ip("10.2.0.1")).netname(), "STALE");
+}
+
+TEST_F(EnricherTest, SourceAnswerAroundAnOverrideIsClippedToAvoidIt) {
+  first_.Add("10.0.0.0/8", "REGISTRY");
+  core::OwnerOverrideConfig local;
+  local.prefixes = {"10.1.0.0/16"};
+  local.contact = "liaison@example.edu";
+  OverrideSource overrides({local});
+  Enricher enricher({&first_}, &cache_);
+  enricher.set_overrides(&overrides);
+  EXPECT_EQ(enricher.Resolve(Ip("10.200.0.1")).netname(), "REGISTRY");
+  // The answer was cached for 10.128.0.0/9 only (the part free of overrides).
+  EXPECT_EQ(enricher.Resolve(Ip("10.201.0.1")).netname(), "REGISTRY");
+  EXPECT_EQ(first_.asked().size(), 1u);
+  EXPECT_EQ(cache_.Lookup(Ip("10.1.0.1")), nullptr);
+  EXPECT_EQ(enricher.Resolve(Ip("10.1.0.1")).provenance().source(), "override");
+  EXPECT_EQ(enricher.Resolve(Ip("10.0.0.1")).netname(), "REGISTRY");
+  EXPECT_EQ(first_.asked().size(), 2u);
+}
+
+TEST_F(EnricherTest, UnknownNearAnOverrideIsCachedForTheUsualScopeOrLess) {
+  core::OwnerOverrideConfig local;
+  local.prefixes = {"10.1.0.0/16", "192.0.2.128/25"};
+  local.contact = "liaison@example.edu";
+  OverrideSource overrides({local});
+  Enricher enricher({&first_}, &cache_);
+  enricher.set_overrides(&overrides);
+  EXPECT_TRUE(enricher.Resolve(Ip("10.200.0.1")).unresolved());
+  // Cached for its /24, not for the whole space clear of overrides.
+  EXPECT_NE(cache_.Lookup(Ip("10.200.0.200")), nullptr);
+  EXPECT_EQ(cache_.Lookup(Ip("10.200.1.1")), nullptr);
+  // Its /24 meets an override: cached for the /25 clear of it.
+  EXPECT_TRUE(enricher.Resolve(Ip("192.0.2.1")).unresolved());
+  EXPECT_NE(cache_.Lookup(Ip("192.0.2.100")), nullptr);
+  EXPECT_EQ(cache_.Lookup(Ip("192.0.2.129")), nullptr);
+  EXPECT_EQ(enricher.Resolve(Ip("192.0.2.129")).provenance().source(), "override");
+  EXPECT_EQ(first_.asked().size(), 2u);
+}
+
+TEST_F(EnricherTest, NeverMailMailboxesAreRemovedFromEveryAnswer) {
+  first_.Add("192.0.2.0/24", "catchall");
+  first_.Add("198.51.100.0/24", "deadbox");
+  NeverMail never({"abuse@catchall.example", "@deadbox.example"});
+  Enricher enricher({&first_}, &cache_);
+  enricher.set_never_mail(&never);
+  v1::OwnerRecord a = enricher.Resolve(Ip("192.0.2.1"));
+  ASSERT_EQ(a.abuse_size(), 1);
+  EXPECT_EQ(a.abuse(0), "noc@catchall.example");
+  EXPECT_EQ(enricher.Resolve(Ip("192.0.2.2")).abuse_size(), 1);  // the cached copy too
+  v1::OwnerRecord b = enricher.Resolve(Ip("198.51.100.1"));
+  EXPECT_EQ(b.abuse_size(), 0);  // left without a mailbox: unroutable downstream
+  EXPECT_FALSE(b.unresolved());
+  EXPECT_EQ(enricher.stats().never_mail_removed, 3u);
+}
+
+TEST(OwnerCacheRestoreTest, RestoreFilterAppliesToPersistedRecords) {
+  NeverMail never({"@deadbox.example"});
+  OwnerCache cache({0, 0, nullptr, [&never](v1::OwnerRecord* r) { never.Apply(r); }});
+  v1::OwnerRecord record;
+  record.add_abuse("abuse@deadbox.example");
+  record.add_abuse("abuse@example.net");
+  cache.Restore(*core::IpPrefix::Parse("192.0.2.0/24"), record, 0);
+  const v1::OwnerRecord* kept = cache.Lookup(Ip("192.0.2.9"));
+  ASSERT_NE(kept, nullptr);
+  ASSERT_EQ(kept->abuse_size(), 1);
+  EXPECT_EQ(kept->abuse(0), "abuse@example.net");
 }
 
 }  // namespace

@@ -1,8 +1,19 @@
 #include "enrich/owner_cache.h"
 
+#include <chrono>
 #include <utility>
 
 namespace abuseflow::enrich {
+
+OwnerCache::OwnerCache(Options options) : options_(std::move(options)) {
+  if (!options_.now_us) {
+    options_.now_us = [] {
+      return std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
 
 void OwnerCache::Insert(v1::OwnerRecord record) {
   std::vector<core::IpPrefix> prefixes;
@@ -13,13 +24,27 @@ void OwnerCache::Insert(v1::OwnerRecord record) {
 }
 
 void OwnerCache::Insert(v1::OwnerRecord record, const std::vector<core::IpPrefix>& prefixes) {
+  int64_t ttl = record.unresolved() ? options_.negative_ttl_us : options_.positive_ttl_us;
+  int64_t expires = ttl > 0 ? options_.now_us() + ttl : 0;
   auto shared = std::make_shared<const v1::OwnerRecord>(std::move(record));
-  for (const core::IpPrefix& prefix : prefixes) index_.Insert(prefix, shared);
+  for (const core::IpPrefix& prefix : prefixes) {
+    index_.Insert(prefix, Entry{shared, expires});
+    if (on_insert_) on_insert_(prefix, *shared, expires);
+  }
+}
+
+void OwnerCache::Restore(const core::IpPrefix& prefix, v1::OwnerRecord record, int64_t expires_us) {
+  if (expires_us != 0 && expires_us <= options_.now_us()) return;
+  if (options_.restore_filter) options_.restore_filter(&record);
+  index_.Insert(prefix,
+                Entry{std::make_shared<const v1::OwnerRecord>(std::move(record)), expires_us});
 }
 
 const v1::OwnerRecord* OwnerCache::Lookup(const core::IpAddress& address) const {
-  const auto* entry = index_.Lookup(address);
-  return entry == nullptr ? nullptr : entry->get();
+  const Entry* entry = index_.Lookup(address);
+  if (entry == nullptr) return nullptr;
+  if (entry->expires_us != 0 && entry->expires_us <= options_.now_us()) return nullptr;
+  return entry->record.get();
 }
 
 }  // namespace abuseflow::enrich

@@ -95,11 +95,11 @@ std::string_view RequestTarget(std::string_view request) {
   return rest.substr(0, rest.find(' '));
 }
 
-void Fill(const LineCheck& check, const core::IpAddress& src, const Stamp& stamp,
+void Fill(const LineCheck& check, const EventFields& source, const Stamp& stamp,
           std::string_view signature, const ParseContext& ctx, v1::ProbeEvent* event) {
   event->mutable_sensor()->assign(ctx.sensor);
   event->set_observed_us(stamp.unix_us);
-  AssignAddress(src, event->mutable_src());
+  SetSource(source, ctx, event);
   event->clear_dst();
   event->set_src_port(0);
   event->set_dst_port(0);
@@ -120,8 +120,13 @@ ParseResult ApacheParser::Parse(std::string_view line, const ParseContext& ctx,
   if (check.line.empty()) return {ParseOutcome::kNotProbe, kReasonEmpty};
   AccessLine fields;
   if (std::string_view reason = Split(check.line, &fields); !reason.empty()) return Reject(reason);
-  core::IpAddress src;
-  if (std::string_view reason = ParseHost(fields.host, &src); !reason.empty()) return Reject(reason);
+  EventFields source;
+  const std::string_view host_reason = ParseHost(fields.host, &source.src);
+  if (host_reason == kReasonHostname) {
+    source.src_host = fields.host;
+  } else if (!host_reason.empty()) {
+    return Reject(host_reason);
+  }
   const Stamp stamp = ParseApacheStamp(fields.stamp);
   if (stamp.status == StampStatus::kMalformed || stamp.length != fields.stamp.size()) {
     return Reject(kReasonMalformed);
@@ -132,7 +137,7 @@ ParseResult ApacheParser::Parse(std::string_view line, const ParseContext& ctx,
     return fields.complete ? ParseResult{ParseOutcome::kNotProbe, kReasonNoProbe}
                            : Reject(kReasonMalformed);
   }
-  Fill(check, src, stamp, signature, ctx, event);
+  Fill(check, source, stamp, signature, ctx, event);
   return {ParseOutcome::kEvent, {}};
 }
 

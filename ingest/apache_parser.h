@@ -14,7 +14,8 @@ namespace abuseflow::ingest {
 //
 // Fields after the size are ignored. The host is the source address (IPv4 or
 // IPv6; an IPv4-mapped IPv6 address counts as IPv4); a host name instead of
-// an address is rejected as "hostname". The stamp's own offset gives the UTC
+// an address (HostnameLookups On) is kept in src_host, src empty (FillEvent
+// explains resolve_hosts). The stamp's own offset gives the UTC
 // time; tz_name is ctx.tz_name when ctx has the same offset, else "GMT-0700".
 //
 // Only worm requests are probes (ClassifyWebRequest: Code Red I and II,

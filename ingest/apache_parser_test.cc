@@ -133,10 +133,17 @@ TEST_F(ApacheParserTest, EmptyLineIsNotAProbe) {
   EXPECT_EQ(r.reason, kReasonEmpty);
 }
 
-TEST_F(ApacheParserTest, HostNameInsteadOfAddressIsRejected) {
-  ExpectRejected(
-      R"(crawler.example.com - - [18/Sep/2001:09:12:44 -0400] "GET /scripts/root.exe?/c+dir HTTP/1.0" 404 1)",
-      kReasonHostname);
+TEST_F(ApacheParserTest, HostNameInsteadOfAddressIsKept) {  // HostnameLookups On
+  const std::string line =
+      R"(crawler.example.com - - [18/Sep/2001:09:12:44 -0400] "GET /scripts/root.exe?/c+dir HTTP/1.0" 404 1)";
+  ASSERT_EQ(Parse(line).outcome, ParseOutcome::kEvent);
+  EXPECT_EQ(event_.src(), "");
+  EXPECT_EQ(event_.src_host(), "crawler.example.com");
+  EXPECT_EQ(event_.kind(), v1::KIND_WORM);
+  EXPECT_EQ(event_.tz_name(), "GMT-0400");
+  ASSERT_EQ(Parse(R"(192.0.2.7 - - [18/Sep/2001:09:12:44 -0400] "GET /scripts/root.exe?/c+dir HTTP/1.0" 404 1)").outcome,
+            ParseOutcome::kEvent);
+  EXPECT_EQ(event_.src_host(), "");  // reused event: the name is cleared
 }
 
 TEST_F(ApacheParserTest, BadAddressIsRejected) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace abuseflow::ingest {
 namespace {
 
@@ -21,6 +23,26 @@ TEST(LineParserTest, AliasesMakeTheCanonicalParser) {
   }
   ASSERT_NE(MakeParser("iptables"), nullptr);
   EXPECT_EQ(MakeParser("iptables")->name(), "netfilter");
+}
+
+TEST(LineParserTest, AliasesOfTheIssue3Formats) {
+  const std::pair<const char*, const char*> kAliases[] = {
+      {"ssh", "sshd"},           {"tcpd", "tcpwrappers"},        {"libwrap", "tcpwrappers"},
+      {"snort-fast", "snort"},   {"suricata", "suricata-fast"},  {"eve", "suricata-eve"},
+      {"loginvain", "log_in_vain"}, {"pflog", "pf"},             {"w3c", "iis"},
+      {"bro", "zeek"}};
+  for (const auto& [alias, name] : kAliases) {
+    auto parser = MakeParser(alias);
+    ASSERT_NE(parser, nullptr) << alias;
+    EXPECT_EQ(parser->name(), name) << alias;
+  }
+}
+
+TEST(LineParserTest, OnlyHeaderFormatsKeepState) {
+  for (const std::string& name : ParserNames()) {
+    const bool expected = name == "iis" || name == "zeek" || name == "snort-full" || name == "auto";
+    EXPECT_EQ(MakeParser(name)->learns_header(), expected) << name;
+  }
 }
 
 TEST(LineParserTest, UnknownFormatMakesNoParser) {

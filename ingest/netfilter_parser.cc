@@ -4,6 +4,7 @@
 
 #include "core/ip_address.h"
 #include "ingest/parser_support.h"
+#include "ingest/port_worms.h"
 #include "ingest/syslog_header.h"
 
 namespace abuseflow::ingest {
@@ -109,6 +110,7 @@ void Fill(const LineCheck& check, const SyslogHeader& header, const Packet& pack
   event->mutable_sensor()->assign(sensor);
   event->set_observed_us(header.stamp.unix_us);
   AssignAddress(packet.src, event->mutable_src());
+  event->clear_src_host();
   AssignAddress(packet.dst, event->mutable_dst());
   event->set_src_port(packet.src_port);
   event->set_dst_port(packet.dst_port);
@@ -118,6 +120,7 @@ void Fill(const LineCheck& check, const SyslogHeader& header, const Packet& pack
   event->mutable_format()->assign(NetfilterParser::kName);
   AssignUtf8(check.line, check.ascii, event->mutable_raw());
   SetZone(ctx, header.stamp.utc_offset_minutes, event);
+  ApplyPortWormTable(event);
 }
 
 }  // namespace
@@ -127,7 +130,7 @@ ParseResult NetfilterParser::Parse(std::string_view line, const ParseContext& ct
   const LineCheck check = CheckLine(line);
   if (!check.reject.empty()) return Reject(check.reject);
   if (check.line.empty()) return {ParseOutcome::kNotProbe, kReasonEmpty};
-  const SyslogHeader header = ParseSyslogHeader(check.line, ctx.default_year, ctx.utc_offset_minutes);
+  const SyslogHeader header = ParseSyslogHeader(check.line, ctx);
   const size_t start = FindPacketStart(header.message);
   if (start == std::string_view::npos) return {ParseOutcome::kNotProbe, kReasonNoProbe};
   const PacketFields fields = ScanFields(header.message.substr(start));

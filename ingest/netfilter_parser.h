@@ -20,7 +20,8 @@ namespace abuseflow::ingest {
 // itself, never from the offending packet an ICMP error quotes in
 // "[SRC=... ]". IPv4 and IPv6 addresses (compressed or the kernel's full form).
 //
-// Every packet is an event of kind KIND_CONNECTION_ATTEMPT, signature empty,
+// Every packet is an event of kind KIND_CONNECTION_ATTEMPT (KIND_WORM with
+// the worm's name as signature when port_worms.h's table matches), signature empty,
 // proto TCP, UDP, ICMP, ICMPV6 or OTHER (numeric or other protocols), ports
 // from SPT and DPT (0 when absent: ICMP, fragments). sensor is ctx.sensor, or
 // the syslog host when ctx.sensor is empty.

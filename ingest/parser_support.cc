@@ -3,6 +3,9 @@
 #include <cstdint>
 #include <cstring>
 
+#include "ingest/host_resolver.h"
+#include "ingest/local_time.h"
+#include "ingest/port_worms.h"
 #include "ingest/timestamp.h"
 
 namespace abuseflow::ingest {
@@ -149,11 +152,18 @@ void AssignAddress(const core::IpAddress& address, std::string* out) {
 
 void SetZone(const ParseContext& ctx, int utc_offset_minutes, v1::ProbeEvent* event) {
   event->set_utc_offset_minutes(utc_offset_minutes);
-  if (utc_offset_minutes == ctx.utc_offset_minutes) {
+  if (ctx.clock) ctx.clock->Observe(event->observed_us());
+  if (ctx.time_zone) {
+    ZoneOffset zone = ctx.time_zone->AtUtc(event->observed_us());
+    if (zone.minutes == utc_offset_minutes) {
+      event->mutable_tz_name()->assign(zone.abbrev);
+      return;
+    }
+  } else if (utc_offset_minutes == ctx.utc_offset_minutes) {
     event->mutable_tz_name()->assign(ctx.tz_name);
-  } else {
-    event->mutable_tz_name()->assign(GmtOffsetLabel(utc_offset_minutes));
+    return;
   }
+  event->mutable_tz_name()->assign(GmtOffsetLabel(utc_offset_minutes));
 }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -171,6 +181,118 @@ bool StartsWithIgnoreCase(std::string_view text, std::string_view prefix) {
 bool EndsWithIgnoreCase(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() &&
          EqualsIgnoreCase(text.substr(text.size() - suffix.size()), suffix);
+}
+
+}  // namespace abuseflow::ingest
+
+namespace abuseflow::ingest {
+
+bool ParsePortNumber(std::string_view text, uint32_t* port) {
+  if (text.empty() || text.size() > 5) return false;
+  uint32_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<uint32_t>(c - '0');
+  }
+  *port = value;
+  return value <= 65535;
+}
+
+bool IsHostName(std::string_view text) {
+  bool letter = false;
+  for (char c : text) {
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alpha && !(c >= '0' && c <= '9') && c != '.' && c != '-' && c != '_') return false;
+    letter |= alpha;
+  }
+  return letter;
+}
+
+std::string_view ParseSourceHost(std::string_view text, core::IpAddress* address) {
+  if (std::optional<core::IpAddress> parsed = ParseAddress(text)) {
+    *address = *parsed;
+    return {};
+  }
+  return IsHostName(text) ? kReasonHostname : kReasonBadAddress;
+}
+
+std::string_view ParseSourceOrName(std::string_view text, core::IpAddress* address, std::string_view* host) {
+  const std::string_view reason = ParseSourceHost(text, address);
+  if (reason != kReasonHostname) return reason;
+  *host = text;
+  return {};
+}
+
+bool SplitHostPort(std::string_view text, char sep, std::string_view* address, std::string_view* port) {
+  if (sep == ':' && !text.empty() && text[0] == '[') {
+    const size_t close = text.find(']');
+    if (close == std::string_view::npos || text.substr(close + 1, 1) != ":") return false;
+    *address = text.substr(1, close - 1);
+    *port = text.substr(close + 2);
+    return true;
+  }
+  const size_t at = text.rfind(sep);
+  if (at == std::string_view::npos) return false;
+  *address = text.substr(0, at);
+  *port = text.substr(at + 1);
+  return true;
+}
+
+std::string_view ParseEndpoint(std::string_view text, char sep, bool port_optional,
+                               core::IpAddress* address, uint32_t* port) {
+  if (port_optional) {
+    std::string_view bare = text;
+    if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') bare = bare.substr(1, bare.size() - 2);
+    if (std::optional<core::IpAddress> parsed = ParseAddress(bare)) {
+      *address = *parsed;
+      *port = 0;
+      return {};
+    }
+  }
+  std::string_view address_text, port_text;
+  if (!SplitHostPort(text, sep, &address_text, &port_text)) return kReasonMalformed;
+  std::optional<core::IpAddress> parsed = ParseAddress(address_text);
+  if (!parsed) return kReasonBadAddress;
+  if (!ParsePortNumber(port_text, port)) return kReasonMalformed;
+  *address = *parsed;
+  return {};
+}
+
+void SetSource(const EventFields& fields, const ParseContext& ctx, v1::ProbeEvent* event) {
+  if (fields.src_host.empty()) {
+    AssignAddress(fields.src, event->mutable_src());
+    event->clear_src_host();
+    return;
+  }
+  event->mutable_src_host()->assign(fields.src_host);
+  std::optional<core::IpAddress> resolved;
+  if (ctx.resolver) resolved = ctx.resolver->Resolve(fields.src_host);
+  if (resolved) {
+    AssignAddress(*resolved, event->mutable_src());
+  } else {
+    event->clear_src();
+  }
+}
+
+void FillEvent(const EventFields& fields, std::string_view format, const LineCheck& check,
+               const ParseContext& ctx, v1::ProbeEvent* event) {
+  event->mutable_sensor()->assign(fields.sensor);
+  event->set_observed_us(fields.observed_us);
+  SetSource(fields, ctx, event);
+  if (fields.dst) {
+    AssignAddress(*fields.dst, event->mutable_dst());
+  } else {
+    event->clear_dst();
+  }
+  event->set_src_port(fields.src_port);
+  event->set_dst_port(fields.dst_port);
+  event->set_proto(fields.proto);
+  event->set_kind(fields.kind);
+  event->mutable_signature()->assign(fields.signature);
+  event->mutable_format()->assign(format);
+  AssignUtf8(check.line, check.ascii, event->mutable_raw());
+  SetZone(ctx, fields.utc_offset_minutes, event);
+  ApplyPortWormTable(event);
 }
 
 }  // namespace abuseflow::ingest

@@ -1,5 +1,7 @@
 #include "ingest/syslog_header.h"
 
+#include "ingest/local_time.h"
+
 namespace abuseflow::ingest {
 namespace {
 
@@ -15,9 +17,9 @@ size_t PriorityLength(std::string_view line) {
   return i > 1 && i < line.size() && line[i] == '>' ? i + 1 : 0;
 }
 
-}  // namespace
-
-SyslogHeader ParseSyslogHeader(std::string_view line, int default_year, int utc_offset_minutes) {
+// The header with the BSD stamp read by `bsd_stamp(text)`.
+template <typename BsdStamp>
+SyslogHeader ParseHeader(std::string_view line, BsdStamp bsd_stamp) {
   SyslogHeader header;
   header.message = line;
   const size_t priority = PriorityLength(line);
@@ -27,7 +29,7 @@ SyslogHeader ParseSyslogHeader(std::string_view line, int default_year, int utc_
   }
   Stamp stamp = !rest.empty() && IsDigit(rest[0])
                     ? ParseRfc3339Stamp(rest)
-                    : ParseSyslogStamp(rest, default_year, utc_offset_minutes);
+                    : bsd_stamp(rest);
   if (stamp.status == StampStatus::kMalformed) return header;
   rest.remove_prefix(stamp.length);
   if (rest.size() < 2 || rest[0] != ' ' || rest[1] == ' ') return header;
@@ -38,6 +40,18 @@ SyslogHeader ParseSyslogHeader(std::string_view line, int default_year, int utc_
   header.host = rest.substr(0, host_end);
   header.message = rest.substr(host_end + 1);
   return header;
+}
+
+}  // namespace
+
+SyslogHeader ParseSyslogHeader(std::string_view line, int default_year, int utc_offset_minutes) {
+  return ParseHeader(line, [&](std::string_view text) {
+    return ParseSyslogStamp(text, default_year, utc_offset_minutes);
+  });
+}
+
+SyslogHeader ParseSyslogHeader(std::string_view line, const ParseContext& ctx) {
+  return ParseHeader(line, [&](std::string_view text) { return ParseSyslogStamp(text, ctx); });
 }
 
 }  // namespace abuseflow::ingest

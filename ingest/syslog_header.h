@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "ingest/line_parser.h"
 #include "ingest/timestamp.h"
 
 namespace abuseflow::ingest {
@@ -24,5 +25,11 @@ struct SyslogHeader {
 // Parses the header at the start of `line`. A BSD stamp has neither year nor
 // offset: `default_year` and `utc_offset_minutes` supply them. Pure, thread-safe.
 SyslogHeader ParseSyslogHeader(std::string_view line, int default_year, int utc_offset_minutes);
+
+// The same for the input of `ctx`: a BSD stamp's year is inferred
+// (ctx.clock) or ctx.default_year, its offset that of ctx.time_zone at that
+// time or ctx.utc_offset_minutes (local_time.h). Not thread-safe when ctx
+// has a clock (it observes the stamp); the parsers call this one.
+SyslogHeader ParseSyslogHeader(std::string_view line, const ParseContext& ctx);
 
 }  // namespace abuseflow::ingest

@@ -123,18 +123,29 @@ Stamp ParseApacheStamp(std::string_view text) {
   return Finish(t, offset, in_range, 21 + offset_length);
 }
 
-Stamp ParseSyslogStamp(std::string_view text, int year, int utc_offset_minutes) {
+Stamp ParseSyslogCivil(std::string_view text, CivilTime* t) {
   // Nov 25 07:17:01, or Nov  5 07:17:01
-  if (text.size() < 15) return {};
-  CivilTime t;
-  t.year = year;
-  t.month = MonthFromName(text.substr(0, 3));
-  if (t.month == 0 || text[3] != ' ' || text[6] != ' ' || !ReadClock(text, 7, &t)) return {};
+  Stamp stamp;
+  if (text.size() < 15) return stamp;
+  t->month = MonthFromName(text.substr(0, 3));
+  if (t->month == 0 || text[3] != ' ' || text[6] != ' ' || !ReadClock(text, 7, t)) return stamp;
   if (text[4] == ' ' && IsDigit(text[5])) {
-    t.day = text[5] - '0';
-  } else if (!ReadDigits(text, 4, 2, &t.day)) {
-    return {};
+    t->day = text[5] - '0';
+  } else if (!ReadDigits(text, 4, 2, &t->day)) {
+    return stamp;
   }
+  stamp.length = 15;
+  CivilTime leap = *t;
+  leap.year = 2000;  // the day must exist in some year: Feb 29 does, Feb 30 not
+  stamp.status = IsValid(leap) ? StampStatus::kOk : StampStatus::kBadTime;
+  return stamp;
+}
+
+Stamp ParseSyslogStamp(std::string_view text, int year, int utc_offset_minutes) {
+  CivilTime t;
+  Stamp stamp = ParseSyslogCivil(text, &t);
+  if (stamp.status == StampStatus::kMalformed) return stamp;
+  t.year = year;
   return Finish(t, utc_offset_minutes, /*offset_in_range=*/true, 15);
 }
 
@@ -156,6 +167,51 @@ Stamp ParseRfc3339Stamp(std::string_view text) {
   const bool colon = CharAt(text, pos + 3, ':');
   if (!ReadOffset(text, pos, colon, &offset, &in_range, &offset_length)) return {};
   return Finish(t, offset, in_range, pos + offset_length);
+}
+
+Stamp ParseDateTimeStamp(std::string_view text, int utc_offset_minutes, bool* has_offset,
+                         CivilTime* civil) {
+  // 2001-09-18 09:12:44[.123][ -04:00]
+  CivilTime scratch;
+  CivilTime& t = civil != nullptr ? *civil : scratch;
+  if (has_offset != nullptr) *has_offset = true;
+  int year = 0;
+  if (!ReadDigits(text, 0, 4, &year) || !CharAt(text, 4, '-') || !ReadDigits(text, 5, 2, &t.month) ||
+      !CharAt(text, 7, '-') || !ReadDigits(text, 8, 2, &t.day) || !CharAt(text, 10, ' ') ||
+      !ReadClock(text, 11, &t)) {
+    return {};
+  }
+  t.year = year;
+  const size_t pos = 19 + ReadFraction(text, 19, &t.micros);
+  if (CharAt(text, pos, 'Z')) return Finish(t, 0, true, pos + 1);
+  const size_t sign = CharAt(text, pos, ' ') ? pos + 1 : pos;
+  int offset = 0;
+  bool in_range = false;
+  size_t offset_length = 0;
+  if (ReadOffset(text, sign, CharAt(text, sign + 3, ':'), &offset, &in_range, &offset_length)) {
+    return Finish(t, offset, in_range, sign + offset_length);
+  }
+  if (has_offset != nullptr) *has_offset = false;
+  return Finish(t, utc_offset_minutes, true, pos);
+}
+
+Stamp ParseEpochStamp(std::string_view text) {
+  constexpr size_t kMaxDigits = 12;
+  int64_t seconds = 0;
+  size_t i = 0;
+  while (i < text.size() && IsDigit(text[i])) {
+    if (i == kMaxDigits) return {};
+    seconds = seconds * 10 + (text[i++] - '0');
+  }
+  if (i == 0) return {};
+  int micros = 0;
+  const size_t fraction = ReadFraction(text, i, &micros);
+  if (fraction == 0 && CharAt(text, i, '.')) return {};
+  Stamp stamp;
+  stamp.status = StampStatus::kOk;
+  stamp.unix_us = seconds * kMicrosPerSecond + micros;
+  stamp.length = i + fraction;
+  return stamp;
 }
 
 std::string GmtOffsetLabel(int utc_offset_minutes) {

@@ -9,7 +9,8 @@ namespace abuseflow::ingest {
 
 // Calendar arithmetic and the time stamp forms sensor logs use. Pure
 // functions: no locale, no strptime, no time zone database; the offset of a
-// stamp is either written in it or supplied by the caller. Thread-safe.
+// stamp is either written in it or supplied by the caller (local_time.h
+// resolves zones and missing years per input). Thread-safe.
 
 inline constexpr int64_t kMicrosPerSecond = 1000000;
 
@@ -77,12 +78,30 @@ Stamp ParseApacheStamp(std::string_view text);
 
 // A BSD syslog (RFC 3164) stamp at the start of `text`: "Nov 25 07:17:01" or
 // "Nov  5 07:17:01". It carries neither year nor offset: both are supplied.
+// (local_time.h has the variant that infers the year and applies a zone.)
 Stamp ParseSyslogStamp(std::string_view text, int year, int utc_offset_minutes);
+
+// The fields of a BSD syslog stamp without a year: sets t's month, day and
+// clock (not its year). kOk (length 15) if that day exists in some year,
+// kBadTime for Feb 30 and the like, kMalformed. unix_us is not set.
+Stamp ParseSyslogCivil(std::string_view text, CivilTime* t);
 
 // An RFC 3339 stamp at the start of `text`, as rsyslog and journald write it:
 // "2001-08-04T07:17:01.123456-05:00", the fraction optional (digits past
 // microseconds are dropped), the offset "Z", "+hh:mm" or "+hhmm".
 Stamp ParseRfc3339Stamp(std::string_view text);
+
+// "2001-09-18 09:12:44" (W3C extended logs, DShield), an optional fraction,
+// then optionally an offset (" -04:00", "-0400", " +0000", "Z"); without
+// one the stamp is in `utc_offset_minutes`. W3C logs are UTC: pass 0.
+// *has_offset (if given) tells whether the stamp had its own offset; *civil
+// (if given) receives the fields as written.
+Stamp ParseDateTimeStamp(std::string_view text, int utc_offset_minutes, bool* has_offset = nullptr,
+                         CivilTime* civil = nullptr);
+
+// Seconds since the epoch with an optional fraction, as Zeek writes "ts":
+// "1000818764.123456" (UTC). At most 12 integer digits; kMalformed otherwise.
+Stamp ParseEpochStamp(std::string_view text);
 
 // The offset as a label for notices: -300 -> "GMT-0500", 330 -> "GMT+0530".
 std::string GmtOffsetLabel(int utc_offset_minutes);

@@ -158,5 +158,41 @@ TEST_F(TimestampTest, GmtOffsetLabelHasSignHoursAndMinutes) {
   EXPECT_EQ(GmtOffsetLabel(-570), "GMT-0930");
 }
 
+TEST_F(TimestampTest, DateTimeStampWithAndWithoutOffset) {
+  constexpr int64_t kUtc = 1000818764;  // 2001-09-18 13:12:44 UTC
+  Stamp s = ParseDateTimeStamp("2001-09-18 13:12:44", 0);
+  ASSERT_EQ(s.status, StampStatus::kOk);
+  EXPECT_EQ(s.unix_us, kUtc * kMicrosPerSecond);
+  EXPECT_EQ(s.length, 19u);
+  s = ParseDateTimeStamp("2001-09-18 09:12:44 -04:00\tmore", 0);
+  ASSERT_EQ(s.status, StampStatus::kOk);
+  EXPECT_EQ(s.unix_us, kUtc * kMicrosPerSecond);
+  EXPECT_EQ(s.utc_offset_minutes, -240);
+  EXPECT_EQ(s.length, 26u);
+  s = ParseDateTimeStamp("2001-09-18 09:12:44.5-0400", 0);
+  ASSERT_EQ(s.status, StampStatus::kOk);
+  EXPECT_EQ(s.unix_us, kUtc * kMicrosPerSecond + 500000);
+  s = ParseDateTimeStamp("2001-09-18 09:12:44", -240);
+  EXPECT_EQ(s.unix_us, kUtc * kMicrosPerSecond);
+  EXPECT_EQ(s.utc_offset_minutes, -240);
+  EXPECT_EQ(ParseDateTimeStamp("2001-02-29 09:12:44", 0).status, StampStatus::kBadTime);
+  EXPECT_EQ(ParseDateTimeStamp("2001-09-18T09:12:44", 0).status, StampStatus::kMalformed);
+  EXPECT_EQ(ParseDateTimeStamp("2001-09-18 09:12", 0).status, StampStatus::kMalformed);
+}
+
+TEST_F(TimestampTest, EpochStampAsZeekWritesIt) {
+  Stamp s = ParseEpochStamp("1000818764.123456");
+  ASSERT_EQ(s.status, StampStatus::kOk);
+  EXPECT_EQ(s.unix_us, 1000818764 * kMicrosPerSecond + 123456);
+  EXPECT_EQ(s.utc_offset_minutes, 0);
+  EXPECT_EQ(s.length, 17u);
+  EXPECT_EQ(ParseEpochStamp("1000818764").unix_us, 1000818764 * kMicrosPerSecond);
+  EXPECT_EQ(ParseEpochStamp("1000818764.1").unix_us, 1000818764 * kMicrosPerSecond + 100000);
+  EXPECT_EQ(ParseEpochStamp("").status, StampStatus::kMalformed);
+  EXPECT_EQ(ParseEpochStamp("x1").status, StampStatus::kMalformed);
+  EXPECT_EQ(ParseEpochStamp("1.").status, StampStatus::kMalformed);
+  EXPECT_EQ(ParseEpochStamp("9999999999999").status, StampStatus::kMalformed);  // 13 digits
+}
+
 }  // namespace
 }  // namespace abuseflow::ingest

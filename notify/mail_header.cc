@@ -52,6 +52,8 @@ bool IsValidDomain(std::string_view domain) {
   }
 }
 
+}  // namespace
+
 std::string Base64(std::string_view bytes) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -67,6 +69,17 @@ std::string Base64(std::string_view bytes) {
   }
   return out;
 }
+
+uint64_t StableHash64(std::string_view data) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : data) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+namespace {
 
 // Cuts `text` at a character boundary to at most `max` bytes.
 std::string_view CutUtf8(std::string_view text, size_t max) {

@@ -41,6 +41,13 @@ std::string FoldHeader(std::string_view name, std::string_view value);
 // ASCII), or 0 if the bytes there are not one.
 size_t Utf8SequenceLength(std::string_view text, size_t pos);
 
+// Standard base64 (RFC 4648) of `bytes`, on one line, with padding.
+std::string Base64(std::string_view bytes);
+
+// FNV-1a, 64 bits, of `data`: stable across builds and platforms (unlike
+// std::hash), for Message-IDs, tickets and MIME boundaries.
+uint64_t StableHash64(std::string_view data);
+
 // The RFC 5322 date of `unix_us`, in UTC: "Tue, 18 Sep 2001 13:12:44 +0000".
 std::string FormatMailDate(int64_t unix_us);
 

@@ -9,9 +9,7 @@
 namespace abuseflow::notify {
 namespace {
 
-constexpr std::string_view kCrlf = "\r\n";
-// RFC 5322 2.1.1: at most 998 characters per line, without the CRLF.
-constexpr size_t kMaxLineBytes = 998;
+constexpr size_t kMaxThreadIds = 20;  // In-Reply-To / References entries kept, the latest
 constexpr size_t kMaxContactInName = 128;
 
 std::string_view Trim(std::string_view text) {
@@ -37,62 +35,76 @@ std::string Join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-// FNV-1a, 64 bits: stable across builds and platforms, unlike std::hash.
-uint64_t Fnv1a(std::string_view data) {
-  uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : data) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
+// The valid ids of `ids`, without repeats, the last kMaxThreadIds.
+std::vector<std::string> ThreadIds(const std::vector<std::string>& ids, const std::string& own) {
+  std::vector<std::string> out;
+  for (const std::string& id : ids) {
+    if (!IsValidMessageId(id) || id == own) continue;
+    bool repeat = false;
+    for (const std::string& o : out) repeat = repeat || o == id;
+    if (!repeat) out.push_back(id);
   }
-  return hash;
-}
-
-// The body with CRLF line endings, control characters other than tab and
-// invalid UTF-8 shown as "?", lines cut to kMaxLineBytes, and a final CRLF.
-std::string NormalizeBody(std::string_view body) {
-  std::string out;
-  out.reserve(body.size() + body.size() / 32);
-  size_t line = 0;
-  for (size_t i = 0; i < body.size();) {
-    char c = body[i];
-    if (c == '\r' || c == '\n') {
-      i += (c == '\r' && i + 1 < body.size() && body[i + 1] == '\n') ? 2 : 1;
-      out += kCrlf;
-      line = 0;
-      continue;
-    }
-    size_t n = Utf8SequenceLength(body, i);
-    auto u = static_cast<unsigned char>(c);
-    bool control = n == 1 && (u < 0x20 || u == 0x7F) && c != '\t';
-    std::string_view piece = (n == 0 || control) ? std::string_view("?") : body.substr(i, n);
-    i += n == 0 ? 1 : n;
-    if (line + piece.size() > kMaxLineBytes) {
-      out += kCrlf;
-      line = 0;
-    }
-    out += piece;
-    line += piece.size();
-  }
-  if (out.size() < 2 || out.compare(out.size() - 2, 2, kCrlf) != 0) out += kCrlf;
+  if (out.size() > kMaxThreadIds) out.erase(out.begin(), out.end() - kMaxThreadIds);
   return out;
 }
 
-std::string Headers(const MailFields& fields, std::string_view from, const Mail& mail) {
+std::string Headers(const MailFields& fields, std::string_view from, const Mail& mail,
+                    const std::string& boundary) {
   std::string h;
   h += "Date: " + FormatMailDate(fields.date_us) + "\r\n";
   h += "From: " + std::string(from) + "\r\n";
   h += FoldHeader("To", Join(mail.recipients, ", "));
-  h += FoldHeader("Subject", EncodeHeaderText(fields.subject));
+  std::string subject = SanitizeHeaderValue(fields.subject);
+  if (!fields.ticket.empty()) subject = "[" + SanitizeHeaderValue(fields.ticket) + "] " + subject;
+  h += FoldHeader("Subject", EncodeHeaderText(subject));
   h += "Message-ID: " + mail.message_id + "\r\n";
+  std::vector<std::string> parents = ThreadIds(fields.in_reply_to, mail.message_id);
+  std::vector<std::string> thread = ThreadIds(fields.references, mail.message_id);
+  if (!parents.empty()) h += FoldHeader("In-Reply-To", Join(parents, " "));
+  if (!thread.empty()) h += FoldHeader("References", Join(thread, " "));
   h += "MIME-Version: 1.0\r\n";
-  h += "Content-Type: text/plain; charset=utf-8\r\n";
-  h += "Content-Transfer-Encoding: 8bit\r\n";
+  if (boundary.empty()) {
+    h += "Content-Type: text/plain; charset=utf-8\r\n";
+    h += "Content-Transfer-Encoding: 8bit\r\n";
+  } else {
+    h += "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n";
+  }
+  if (fields.xarf) h += "X-ARF: YES\r\nX-XARF: PLAIN\r\nAuto-Submitted: auto-generated\r\n";
   h += "X-Abuseflow-Window: " + core::FormatUtc(fields.window_start_us) + "/" +
        core::FormatUtc(fields.window_end_us) + "\r\n";
+  if (!fields.ticket.empty()) {
+    h += "X-Abuseflow-Ticket: " + SanitizeHeaderValue(fields.ticket) + "\r\n";
+  }
   return h;
 }
 
+// The headers and body: one text/plain part, or multipart/mixed.
+std::string MailText(const MailFields& fields, std::string_view from, const Mail& mail) {
+  if (fields.attachments.empty()) {
+    return Headers(fields, from, mail, "") + "\r\n" + NormalizeBodyText(fields.body);
+  }
+  std::vector<EncodedPart> parts;
+  parts.push_back(EncodePart({"text/plain; charset=utf-8", "inline", TransferEncoding::k8Bit,
+                              fields.body}));
+  for (const MimePart& part : fields.attachments) parts.push_back(EncodePart(part));
+  std::vector<std::string> bodies;
+  for (const EncodedPart& part : parts) bodies.push_back(part.body);
+  const std::string boundary = ChooseBoundary(mail.message_id, bodies);
+  return Headers(fields, from, mail, boundary) + "\r\n" + MultipartBody(parts, boundary);
+}
+
 }  // namespace
+
+bool IsValidMessageId(std::string_view id) {
+  if (id.size() < 5 || id.size() > 250 || id.front() != '<' || id.back() != '>') return false;
+  std::string_view inner = id.substr(1, id.size() - 2);
+  size_t at = inner.find('@');
+  if (at == 0 || at == std::string_view::npos || at + 1 == inner.size()) return false;
+  for (char c : inner) {
+    if (c <= ' ' || c >= 0x7F || c == '<' || c == '>') return false;
+  }
+  return true;
+}
 
 RecipientCheck CheckRecipients(const std::vector<std::string>& to) {
   RecipientCheck check;
@@ -114,10 +126,11 @@ RecipientCheck CheckRecipients(const std::vector<std::string>& to) {
 }
 
 std::string ReportMessageId(const std::string& contact, int64_t window_start_us,
-                            const std::string& from) {
+                            const std::string& from, int part) {
   std::string key = contact + '\n' + std::to_string(window_start_us);
+  if (part > 1) key += "\npart " + std::to_string(part);
   char hex[24];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a(key)));
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(StableHash64(key)));
   size_t at = from.rfind('@');
   std::string domain = at == std::string::npos ? "localhost" : from.substr(at + 1);
   return "<af-" + std::string(hex) + "@" + domain + ">";
@@ -140,8 +153,10 @@ core::Result<Mail> ComposeMail(const MailFields& fields) {
   mail.window_start_us = fields.window_start_us;
   mail.recipients = std::move(check.valid);
   mail.rejected = std::move(check.rejected);
-  mail.message_id = ReportMessageId(fields.contact, fields.window_start_us, std::string(from));
-  mail.text = Headers(fields, from, mail) + "\r\n" + NormalizeBody(fields.body);
+  mail.part = fields.part;
+  mail.message_id =
+      ReportMessageId(fields.contact, fields.window_start_us, std::string(from), fields.part);
+  mail.text = MailText(fields, from, mail);
   return mail;
 }
 
@@ -153,7 +168,8 @@ std::string OutboxFileName(const Mail& mail) {
     contact += keep ? c : '_';
   }
   if (contact.empty()) contact = "unknown";
-  return core::FormatUtcCompact(mail.window_start_us) + "-" + contact + ".eml";
+  const std::string part = mail.part > 1 ? "-part" + std::to_string(mail.part) : "";
+  return core::FormatUtcCompact(mail.window_start_us) + "-" + contact + part + ".eml";
 }
 
 }  // namespace abuseflow::notify

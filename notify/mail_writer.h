@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "notify/mime_part.h"
 
 namespace abuseflow::notify {
 
@@ -19,12 +20,21 @@ struct MailFields {
   int64_t window_start_us = 0;   // the report's window: Message-ID, file name, header
   int64_t window_end_us = 0;
   int64_t date_us = 0;           // the Date header (the caller's wall clock)
+  int part = 1;                  // the part of a split report: Message-ID and file name
+  std::string ticket;            // "AF-1a2b3c4d": the Subject starts "[ticket] "; empty: none
+  std::vector<std::string> in_reply_to;  // Message-IDs "<...>" of the notices this one follows
+  std::vector<std::string> references;   // the thread, oldest first; invalid ids are left out
+  // Parts after the notice. Empty: a single text/plain mail. Otherwise the
+  // mail is multipart/mixed with the notice as its first (inline) part.
+  std::vector<MimePart> attachments;
+  bool xarf = false;             // adds the X-ARF headers (X-ARF, X-XARF, Auto-Submitted)
 };
 
 // A composed RFC 5322 message. A value type.
 struct Mail {
   std::string contact;
   int64_t window_start_us = 0;
+  int part = 1;                         // of a split report
   std::vector<std::string> recipients;  // the valid To mailboxes, deduplicated (case-insensitively)
   std::vector<std::string> rejected;    // refused as mailboxes, escaped for logs (EscapeForLog)
   std::string message_id;               // "<af-<16 hex>@<domain of From>>"
@@ -43,14 +53,23 @@ struct RecipientCheck {
 // rejected as a whole; it is never split or repaired.
 RecipientCheck CheckRecipients(const std::vector<std::string>& to);
 
-// The Message-ID of a report: a stable function of (contact, window start),
-// so that re-rendering the same report gives the same id.
+// The Message-ID of a report: a stable function of (contact, window start,
+// part), so that re-rendering the same report gives the same id. Part 1 has
+// the id an unsplit report has.
 std::string ReportMessageId(const std::string& contact, int64_t window_start_us,
-                            const std::string& from);
+                            const std::string& from, int part = 1);
 
-// Composes the message: Date, From, To, Subject, Message-ID, MIME-Version,
-// Content-Type (text/plain; charset=utf-8), Content-Transfer-Encoding (8bit)
-// and X-Abuseflow-Window (start/end, ISO 8601 UTC), then the body. Header
+// True if `id` is one Message-ID "<left@right>" of printable ASCII without
+// spaces or further angle brackets, at most 250 characters.
+bool IsValidMessageId(std::string_view id);
+
+// Composes the message: Date, From, To, Subject, Message-ID, In-Reply-To and
+// References (when given), MIME-Version, Content-Type, the X-ARF headers
+// (when `xarf`), X-Abuseflow-Window (start/end, ISO 8601 UTC) and
+// X-Abuseflow-Ticket, then the body. Without attachments the body is the
+// notice (text/plain; charset=utf-8, 8bit); with them the mail is
+// multipart/mixed: the notice first (inline), then each attachment, under a
+// boundary derived from the Message-ID that occurs in no part. Header
 // values are sanitized (no control characters, so no injected headers),
 // invalid recipients are dropped and listed in Mail::rejected. In the body,
 // control characters other than tab and invalid UTF-8 become "?", and lines
@@ -60,7 +79,7 @@ std::string ReportMessageId(const std::string& contact, int64_t window_start_us,
 core::Result<Mail> ComposeMail(const MailFields& fields);
 
 // The outbox file name of a mail: "<window start as YYYYMMDDTHHMMSSZ>-
-// <contact>.eml" with every character of the contact other than letters,
+// <contact>.eml" ("...-<contact>-part2.eml" for later parts) with every character of the contact other than letters,
 // digits and "@._+-" replaced by "_" (and at most 128 of them).
 std::string OutboxFileName(const Mail& mail);
 

@@ -357,6 +357,19 @@ TEST_F(MailWriterTest, ReportMessageIdIsStableAndDiffersPerContactAndWindow) {
   EXPECT_EQ(no_domain.substr(0, 20), id.substr(0, 20));
 }
 
+TEST_F(MailWriterTest, PartsOfASplitReportGetTheirOwnIdAndFileName) {
+  const std::string whole = ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example");
+  EXPECT_EQ(ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example", 1), whole);
+  const std::string second = ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example", 2);
+  EXPECT_NE(second, whole);
+  EXPECT_NE(second, ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example", 3));
+  MailFields fields = Fields();
+  fields.part = 2;
+  Mail mail = ComposeOrDie(fields);
+  EXPECT_EQ(mail.message_id, ReportMessageId(fields.contact, kT0, fields.from, 2));
+  EXPECT_EQ(OutboxFileName(mail), "20010918T131244Z-abuse@kestrel.example-part2.eml");
+}
+
 TEST_F(MailWriterTest, OutboxFileNameIsWindowStartThenContact) {
   Mail mail;
   mail.window_start_us = kT0;

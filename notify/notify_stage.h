@@ -6,6 +6,7 @@
 
 #include "core/config.h"
 #include "core/stage_loop.h"
+#include "notify/delivery_worker.h"
 
 namespace abuseflow::notify {
 
@@ -17,12 +18,20 @@ struct NotifyStageStats {
   uint64_t mails = 0;          // mails written to the outbox
   uint64_t invalid_recipients = 0;  // registry addresses refused as mailboxes
   std::vector<std::string> paths;   // the .eml files written, in order
+  uint64_t already_queued = 0;      // mails not written again: their Message-ID was queued before
+  DeliveryStats delivery;           // notify.delivery = "smtp": what the worker did
 };
+
+// notify's durable state folder under the state dir: "<state_dir>/notify".
+std::string NotifyStateDir(const std::string& state_dir);
 
 // The notify stage: receives incident batches, groups them per abuse contact
 // over the batching window (event time), renders one mail per contact and
-// window and writes it as an .eml file to the outbox folder. At the end of
-// the stream every open window is flushed. Runs on the calling thread.
+// window and writes it as an .eml file to the outbox folder; with
+// notify.delivery = "smtp" it also queues it durably and a delivery worker
+// thread sends it. At the end of the stream every open window is flushed and
+// the queue drained (up to notify.smtp.drain_timeout). Runs on the calling
+// thread (plus the worker).
 // See notify/README.md.
 class NotifyStage {
  public:

@@ -46,7 +46,7 @@ std::vector<Report> OwnerBatcher::Add(const v1::Incident& incident,
     // would make it longer than a window, so it goes out alone.
     ReportBuilder late(contact, first, window_us_, limits_);
     late.Add(incident, *address);
-    closed.push_back(late.Build());
+    closed.push_back(late.Take());
     ++stats_.late;
     ++stats_.reports;
   } else if (it != open_.end()) {
@@ -83,7 +83,7 @@ void OwnerBatcher::Close(const std::string& contact, std::vector<Report>* out) {
   auto it = open_.find(contact);
   if (it == open_.end()) return;
   by_end_.erase({it->second.end_us(), contact});
-  out->push_back(it->second.Build());
+  out->push_back(it->second.Take());
   open_.erase(it);
   ++stats_.reports;
 }

@@ -1,10 +1,13 @@
 #include "notify/report.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <tuple>
 #include <utility>
 
 #include "core/ip_prefix.h"
+#include "notify/mail_header.h"
 
 namespace abuseflow::notify {
 namespace {
@@ -91,7 +94,36 @@ void MergePorts(const v1::Incident& incident, size_t limit, std::vector<uint32_t
   if (ports->size() > limit) ports->resize(limit);
 }
 
+using OccurrenceKey = std::tuple<int64_t, int64_t, uint64_t, std::string>;
+
+OccurrenceKey OccurrenceOrder(const v1::Occurrence& o) {
+  return OccurrenceKey(o.first_seen_us(), o.last_seen_us(), o.count(), o.SerializeAsString());
+}
+
+// Keeps the latest `limit` distinct occurrences, ordered by first_seen_us.
+void MergeEarlier(const v1::Incident& incident, size_t limit, std::vector<v1::Occurrence>* out) {
+  out->insert(out->end(), incident.earlier_occurrences().begin(),
+              incident.earlier_occurrences().end());
+  auto less = [](const v1::Occurrence& a, const v1::Occurrence& b) {
+    return OccurrenceOrder(a) < OccurrenceOrder(b);
+  };
+  auto equal = [](const v1::Occurrence& a, const v1::Occurrence& b) {
+    return OccurrenceOrder(a) == OccurrenceOrder(b);
+  };
+  std::sort(out->begin(), out->end(), less);
+  out->erase(std::unique(out->begin(), out->end(), equal), out->end());
+  if (out->size() > limit) out->erase(out->begin(), out->end() - static_cast<ptrdiff_t>(limit));
+}
+
 }  // namespace
+
+std::string ReportTicket(const Report& report) {
+  char hex[24];
+  const uint64_t hash =
+      StableHash64("ticket\n" + report.contact + '\n' + std::to_string(report.window_start_us));
+  std::snprintf(hex, sizeof hex, "%08llx", static_cast<unsigned long long>(hash >> 32));
+  return std::string("AF-") + hex;
+}
 
 std::string ContactOf(const v1::OwnerRecord& owner) {
   for (const std::string& abuse : owner.abuse()) {
@@ -121,6 +153,8 @@ void MergeIntoEntry(const v1::Incident& incident, const ReportLimits& limits, Re
                &entry->samples);
   MergePorts(incident, static_cast<size_t>(std::max(0, limits.ports_per_address)),
              &entry->dst_ports);
+  MergeEarlier(incident, static_cast<size_t>(std::max(0, limits.earlier_per_address)),
+               &entry->earlier);
   ++entry->incidents;
 }
 
@@ -150,20 +184,52 @@ void ReportBuilder::Add(const v1::Incident& incident, const core::IpAddress& add
   ++incidents_;
 }
 
-Report ReportBuilder::Build() const {
+Report ReportBuilder::Build() const { return ReportBuilder(*this).Take(); }
+
+Report ReportBuilder::Take() {
   Report report;
   report.contact = contact_;
   report.recipients.push_back(contact_);
   report.recipients.insert(report.recipients.end(), recipients_.begin(), recipients_.end());
-  std::vector<std::pair<std::string, OwnerSummary>> owners(owners_.begin(), owners_.end());
+  std::vector<std::pair<std::string, OwnerSummary>> owners(std::make_move_iterator(owners_.begin()),
+                                                           std::make_move_iterator(owners_.end()));
   std::sort(owners.begin(), owners.end(), OwnerLess);
   for (auto& [key, owner] : owners) report.owners.push_back(std::move(owner));
   report.window_start_us = start_us_;
   report.window_end_us = end_us();
   report.entries.reserve(entries_.size());
-  for (const auto& [address, entry] : entries_) report.entries.push_back(entry);
+  for (auto& [address, entry] : entries_) report.entries.push_back(std::move(entry));
   report.incidents = incidents_;
+  entries_.clear();
+  owners_.clear();
+  recipients_.clear();
+  incidents_ = 0;
   return report;
+}
+
+std::vector<Report> SplitReport(Report report, size_t max_entries) {
+  max_entries = std::max<size_t>(max_entries, 1);
+  std::vector<Report> parts;
+  if (report.entries.size() <= max_entries) {
+    parts.push_back(std::move(report));
+    return parts;
+  }
+  const size_t count = (report.entries.size() + max_entries - 1) / max_entries;
+  std::vector<ReportEntry> entries = std::move(report.entries);
+  report.entries.clear();
+  for (size_t i = 0; i < count; ++i) {
+    Report part = report;  // everything but the entries
+    const size_t begin = i * max_entries;
+    const size_t end = std::min(entries.size(), begin + max_entries);
+    part.entries.assign(std::make_move_iterator(entries.begin() + begin),
+                        std::make_move_iterator(entries.begin() + end));
+    part.incidents = 0;
+    for (const ReportEntry& entry : part.entries) part.incidents += entry.incidents;
+    part.part = static_cast<int>(i + 1);
+    part.parts = static_cast<int>(count);
+    parts.push_back(std::move(part));
+  }
+  return parts;
 }
 
 }  // namespace abuseflow::notify

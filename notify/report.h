@@ -17,6 +17,7 @@ namespace abuseflow::notify {
 struct ReportLimits {
   int samples_per_address = 5;  // sample log lines kept per address, the earliest; default 5
   int ports_per_address = 32;   // destination ports kept per address, the lowest; default 32
+  int earlier_per_address = 10;  // earlier occurrences kept per address, the latest; default 10
 };
 
 // One network owner that addresses of a report belong to.
@@ -41,6 +42,9 @@ struct ReportEntry {
   std::vector<v1::SampleLine> samples;  // the earliest lines, by observed_us; bounded
   std::vector<uint32_t> dst_ports;    // ascending, no 0; bounded
   uint32_t notice_number = 0;         // the highest of the incidents (1 = first notice)
+  // What earlier notices about the address reported (dedup's history), by
+  // first_seen_us, without repeats; the latest ones, bounded.
+  std::vector<v1::Occurrence> earlier;
   uint64_t incidents = 0;             // incidents merged into this entry
 };
 
@@ -54,7 +58,22 @@ struct Report {
   int64_t window_end_us = 0;            // window_start_us + the batching window
   std::vector<ReportEntry> entries;     // by address: IPv4 before IPv6, numeric order
   uint64_t incidents = 0;               // incidents merged into the report
+  int part = 1;                         // which part of a split report (1-based)
+  int parts = 1;                        // how many parts the report was split into
 };
+
+// Splits a report with more than `max_entries` addresses into parts of at
+// most that many, in address order, each numbered (part/parts) and carrying
+// the contact, recipients, owners and window of the whole; incidents are
+// counted per part. A report within the limit comes back alone, unchanged.
+// `max_entries` below 1 is taken as 1. Nothing is dropped.
+std::vector<Report> SplitReport(Report report, size_t max_entries);
+
+// The ticket token of a report, "AF-" and 8 hex digits: a stable function of
+// (contact, window start), shared by the parts of a split report. Subjects
+// carry it in brackets ("[AF-1a2b3c4d] Probes from ...") so that replies can
+// be linked to the report even without In-Reply-To.
+std::string ReportTicket(const Report& report);
 
 // a + b for b >= 0, saturating at INT64_MAX (event times come from logs).
 inline int64_t SaturatingAdd(int64_t a, int64_t b) {
@@ -83,6 +102,9 @@ class ReportBuilder {
   void Add(const v1::Incident& incident, const core::IpAddress& address);
   // The report as it stands; the builder stays usable.
   Report Build() const;
+  // The report, moved out without copying its entries; the builder is left
+  // empty (for closing a window).
+  Report Take();
 
   const std::string& contact() const { return contact_; }
   int64_t start_us() const { return start_us_; }

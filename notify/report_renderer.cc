@@ -109,6 +109,32 @@ std::string OwnerLine(const v1::OwnerRecord& owner) {
   return Join({owner.owner(), owner.netname(), owner.country(), Join(cidrs, " ")}, ", ");
 }
 
+std::string KindsLabel(const google::protobuf::RepeatedPtrField<v1::KindCount>& kinds) {
+  std::vector<std::string> labels;
+  for (const v1::KindCount& k : kinds) {
+    std::string kind(core::KindName(k.kind()));
+    labels.push_back(k.signature().empty() ? kind : kind + " " + k.signature());
+  }
+  return Join(labels, ", ");
+}
+
+// The occurrences that earlier notices reported, oldest first.
+mustache::data EarlierData(const ReportEntry& entry) {
+  mustache::data list{mustache::data::type::list};
+  for (const v1::Occurrence& o : entry.earlier) {
+    mustache::data item;
+    item.set("first_seen", ReadableUtc(o.first_seen_us()));
+    item.set("last_seen", ReadableUtc(o.last_seen_us()));
+    item.set("count", std::to_string(o.count()));
+    item.set("times_word", o.count() == 1 ? "time" : "times");
+    std::string kinds = KindsLabel(o.kinds());
+    item.set("kinds", kinds);
+    item.set("has_kinds", !kinds.empty());
+    list.push_back(item);
+  }
+  return list;
+}
+
 mustache::data EntryData(const ReportEntry& e) {
   mustache::data d;
   d.set("address", e.address.ToString());
@@ -130,6 +156,8 @@ mustache::data EntryData(const ReportEntry& e) {
   d.set("notice_number", std::to_string(e.notice_number));
   d.set("repeat", e.notice_number > 1);
   d.set("ordinal", Ordinal(std::max<uint32_t>(e.notice_number, 1)));
+  d.set("earlier", EarlierData(e));
+  d.set("has_earlier", !e.earlier.empty());
   d.set("zones", ZonesData(e));
   d.set("shown", std::to_string(e.samples.size()));
   d.set("has_more", e.count > e.samples.size() && !e.samples.empty());
@@ -154,12 +182,16 @@ mustache::data ReportData(const Report& report, const RenderOptions& options,
   mustache::data d;
   const bool single = report.entries.size() == 1;
   d.set("subject", subject);
+  d.set("ticket", ReportTicket(report));
   d.set("site", options.site);
   d.set("from", options.from);
   std::string signature = TrimBlankLines(options.signature);
   d.set("signature", signature);
   d.set("has_signature", !signature.empty());
   d.set("contact", report.contact);
+  d.set("split", report.parts > 1);
+  d.set("part", std::to_string(report.part));
+  d.set("parts", std::to_string(report.parts));
   d.set("recipients", Join(report.recipients, ", "));
   d.set("window_start", ReadableUtc(report.window_start_us));
   d.set("window_end", ReadableUtc(report.window_end_us));
@@ -295,8 +327,11 @@ core::Result<RenderedReport> ReportRenderer::Render(const Report& report) const 
 }
 
 std::string ReportSubject(const Report& report) {
+  const std::string part = report.parts > 1 ? " (part " + std::to_string(report.part) + " of " +
+                                                  std::to_string(report.parts) + ")"
+                                            : "";
   if (report.entries.size() == 1) {
-    return "Probes from " + report.entries.front().address.ToString();
+    return "Probes from " + report.entries.front().address.ToString() + part;
   }
   std::vector<std::string> cidrs;
   for (const OwnerSummary& owner : report.owners) {
@@ -306,11 +341,11 @@ std::string ReportSubject(const Report& report) {
   }
   std::string subject =
       "Probes from " + std::to_string(report.entries.size()) + " addresses on your network";
-  if (cidrs.empty()) return subject;
+  if (cidrs.empty()) return subject + part;
   subject += " (" + cidrs[0];
   if (cidrs.size() > 1) subject += ", " + cidrs[1];
   if (cidrs.size() > 2) subject += " ...";
-  return subject + ")";
+  return subject + ")" + part;
 }
 
 std::string ZoneLabel(std::string_view tz_name, int utc_offset_minutes) {

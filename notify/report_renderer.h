@@ -65,7 +65,7 @@ std::string_view DefaultReportTemplate();
 // The subject of a report: "Probes from 192.0.2.7" for one address, "Probes
 // from 12 addresses on your network (198.51.100.0/24, 203.0.113.0/24 ...)"
 // for several (at most two of the owners' prefixes, then "..." when there
-// are more).
+// are more); a part of a split report ends in " (part 2 of 3)".
 std::string ReportSubject(const Report& report);
 
 // The zone line for samples: "EST, GMT -0500" from ("EST", -300); just

@@ -139,6 +139,8 @@ TEST_F(ReportRendererTest, BuiltInNoticeHasNoStrayBlankLines) {
             "information if you need it. If these probes are deliberate, please explain\n"
             "why we should not block this machine from our network.\n"
             "\n"
+            "Please keep the reference [" + ReportTicket(report) + "] in the subject of your reply.\n"
+            "\n"
             "Thank you for your help.\n"
             "\n"
             "The log entries for each address follow.\n"
@@ -214,6 +216,44 @@ TEST_F(ReportRendererTest, SeveralAddressesUseThePluralWordingAndTheSubjectFromR
   EXPECT_LT(b, c);
 }
 
+TEST_F(ReportRendererTest, SplitReportKeepsEveryAddressInNumberedParts) {
+  std::vector<v1::Incident> incidents;
+  for (int i = 1; i <= 7; ++i) {
+    incidents.push_back(Make(("192.0.2." + std::to_string(i)).c_str(), "192.0.2.0/24"));
+  }
+  std::vector<Report> parts = SplitReport(Build(incidents), 3);
+  ASSERT_EQ(parts.size(), 3u);
+  std::vector<std::string> listed;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    EXPECT_EQ(parts[i].part, static_cast<int>(i + 1));
+    EXPECT_EQ(parts[i].parts, 3);
+    EXPECT_EQ(parts[i].contact, "abuse@kestrel.example");
+    EXPECT_EQ(parts[i].window_start_us, kT0);
+    EXPECT_EQ(parts[i].incidents, parts[i].entries.size());
+    for (const ReportEntry& e : parts[i].entries) listed.push_back(e.address.ToString());
+  }
+  EXPECT_EQ(parts[0].entries.size(), 3u);
+  EXPECT_EQ(parts[2].entries.size(), 1u);
+  EXPECT_EQ(listed, (std::vector<std::string>{"192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4",
+                                              "192.0.2.5", "192.0.2.6", "192.0.2.7"}));
+  RenderedReport out = RenderOrDie(Options(), parts[1]);
+  EXPECT_EQ(out.subject, "Probes from 3 addresses on your network (192.0.2.0/24) (part 2 of 3)");
+  EXPECT_NE(out.body.find("This report is part 2 of 3;"), std::string::npos) << out.body;
+  EXPECT_NE(out.body.find("    192.0.2.4\n"), std::string::npos);
+  EXPECT_EQ(out.body.find("    192.0.2.1\n"), std::string::npos);
+}
+
+TEST_F(ReportRendererTest, ReportWithinTheLimitIsNotSplit) {
+  Report report = Build({Make("192.0.2.7", "192.0.2.0/24"), Make("192.0.2.8", "192.0.2.0/24")});
+  std::vector<Report> parts = SplitReport(report, 2);
+  ASSERT_EQ(parts.size(), 1u);
+  EXPECT_EQ(parts[0].parts, 1);
+  EXPECT_EQ(parts[0].entries.size(), 2u);
+  RenderedReport out = RenderOrDie(Options(), parts[0]);
+  EXPECT_EQ(out.body.find("This report is part"), std::string::npos);
+  EXPECT_EQ(out.subject.find("part"), std::string::npos);
+}
+
 TEST_F(ReportRendererTest, SubjectNamesAtMostTwoPrefixesThenAnEllipsis) {
   Report report = Build({Make("192.0.2.1", "192.0.2.0/24"), Make("198.51.100.1", "198.51.100.0/24"),
                          Make("203.0.113.1", "203.0.113.0/24")});
@@ -238,6 +278,60 @@ TEST_F(ReportRendererTest, RepeatNoticesSayHowManyTimesWeHaveWritten) {
   body = RenderOrDie(Options(), many).body;
   EXPECT_NE(body.find("about some of these addresses."), std::string::npos) << body;
   EXPECT_NE(body.find("This is our 12th notice about this address."), std::string::npos) << body;
+}
+
+TEST_F(ReportRendererTest, RepeatNoticesQuoteTheEarlierOccurrences) {
+  v1::Incident incident = Make("192.0.2.7", "192.0.2.0/24", 2);
+  v1::Occurrence* earlier = incident.add_earlier_occurrences();
+  earlier->set_first_seen_us(kT0 - 30 * kDay);
+  earlier->set_last_seen_us(kT0 - 30 * kDay + 60 * int64_t{1000000});
+  earlier->set_count(1);
+  v1::KindCount* kind = earlier->add_kinds();
+  kind->set_kind(v1::KIND_PORT_SCAN);
+  kind->set_count(1);
+  // The same occurrence from a second incident is quoted once.
+  v1::Incident again = incident;
+  again.set_first_seen_us(kT0 + 60 * int64_t{1000000});
+  Report report = Build({incident, again});
+  ASSERT_EQ(report.entries.size(), 1u);
+  EXPECT_EQ(report.entries[0].earlier.size(), 1u);
+  std::string body = RenderOrDie(Options(), report).body;
+  EXPECT_NE(body.find("This is our second notice about this address.\n"
+                      "We reported it before; the earlier occurrences were:\n"
+                      "  2001-08-19 13:12:44 UTC to 2001-08-19 13:13:44 UTC: 1 time (port-scan)\n"
+                      "Now:\n"
+                      "Seen 6 times"),
+            std::string::npos)
+      << body;
+}
+
+TEST_F(ReportRendererTest, EarlierOccurrencesKeepTheLatestOnesWhateverTheOrder) {
+  v1::Incident a = Make("192.0.2.7", "192.0.2.0/24", 3);
+  v1::Incident b = a;
+  for (int i = 0; i < 12; ++i) {
+    v1::Occurrence* o = (i % 2 ? a : b).add_earlier_occurrences();
+    o->set_first_seen_us(kT0 - (20 - i) * kDay);
+    o->set_last_seen_us(kT0 - (20 - i) * kDay);
+    o->set_count(1);
+  }
+  Report ab = Build({a, b});
+  Report ba = Build({b, a});
+  ASSERT_EQ(ab.entries[0].earlier.size(), 10u);
+  EXPECT_EQ(ab.entries[0].earlier.front().first_seen_us(), kT0 - 18 * kDay);
+  EXPECT_EQ(ab.entries[0].earlier.back().first_seen_us(), kT0 - 9 * kDay);
+  EXPECT_EQ(RenderOrDie(Options(), ab).body, RenderOrDie(Options(), ba).body);
+}
+
+TEST_F(ReportRendererTest, TicketIsStablePerReportAndSharedByItsParts) {
+  Report report = Build({Make("192.0.2.7", "192.0.2.0/24"), Make("192.0.2.8", "192.0.2.0/24")});
+  const std::string ticket = ReportTicket(report);
+  EXPECT_EQ(ticket.size(), 11u);
+  EXPECT_EQ(ticket.substr(0, 3), "AF-");
+  EXPECT_EQ(ReportTicket(Build({Make("192.0.2.7", "192.0.2.0/24")})), ticket);
+  for (const Report& part : SplitReport(report, 1)) EXPECT_EQ(ReportTicket(part), ticket);
+  Report other = report;
+  other.window_start_us += kDay;
+  EXPECT_NE(ReportTicket(other), ticket);
 }
 
 TEST_F(ReportRendererTest, SignatureIsUsedWithoutTheBlankLinesAroundIt) {

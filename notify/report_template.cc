@@ -17,6 +17,11 @@ on our network at {{site}}:
     {{address}}
 {{/entries}}
 
+{{#split}}
+This report is part {{part}} of {{parts}}; the other parts list the rest of
+the addresses we saw from your network in the same period.
+
+{{/split}}
 {{#has_repeats}}
 This is not the first time we have written to you about {{#single}}this address{{/single}}{{#many}}some of these addresses{{/many}}.
 
@@ -24,6 +29,8 @@ This is not the first time we have written to you about {{#single}}this address{
 Your {{system_word}} may be compromised. We would be happy to provide more
 information if you need it. If these probes are deliberate, please explain
 why we should not block {{#single}}this machine{{/single}}{{#many}}these machines{{/many}} from our network.
+
+Please keep the reference [{{ticket}}] in the subject of your reply.
 
 Thank you for your help.
 
@@ -35,6 +42,13 @@ The log entries for each address follow.
 {{#repeat}}
 This is our {{ordinal}} notice about this address.
 {{/repeat}}
+{{#has_earlier}}
+We reported it before; the earlier occurrences were:
+{{#earlier}}
+  {{first_seen}} to {{last_seen}}: {{count}} {{times_word}}{{#has_kinds}} ({{kinds}}){{/has_kinds}}
+{{/earlier}}
+Now:
+{{/has_earlier}}
 Seen {{count}} {{times_word}}, first {{first_seen}}, last {{last_seen}}.
 {{#kinds}}
   {{label}}: {{count}}

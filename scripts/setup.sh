@@ -10,8 +10,19 @@ PACKAGES=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler librocksdb-dev
   libconcurrentqueue-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libkainjow-mustache-dev zlib1g-dev
+  # ingest: user-defined formats (RE2), per-sensor IANA time zones (date/tz.h over tzdata)
+  libre2-dev libhowardhinnant-date-dev tzdata
+  # enrich: RDAP over HTTPS (libcurl); the RDAP test makes its certificate with openssl
+  libcurl4-openssl-dev openssl
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3
+  # live tests: a private rsyslogd forwards logger lines to the syslog receiver
+  rsyslog bsdutils
+  # live sensor test: a private portsentry (own mount namespace) scanned by nmap on 127.0.0.1
+  portsentry nmap
+  # notify tests: a loopback SMTP server (aiosmtpd); X-ARF YAML parsed by python3-yaml
+  # (notify's SMTP delivery uses libcurl4-openssl-dev, listed above)
+  python3-aiosmtpd python3-yaml
 )
 
 missing=()
@@ -35,5 +46,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own private rsyslogd and portsentry; installing the
+# packages must not start the system's services (portsentry would listen on
+# many ports and could block scanners, rsyslog would take over /dev/log). A
+# policy-rc.d that refuses every start does that for the time of the install.
+POLICY=/usr/sbin/policy-rc.d
+if [ ! -e "$POLICY" ]; then
+  printf '#!/bin/sh\n# abuseflow setup: no service starts during the install\nexit 101\n' |
+    $SUDO tee "$POLICY" >/dev/null
+  $SUDO chmod 755 "$POLICY"
+  trap '$SUDO rm -f "$POLICY"' EXIT
+fi
 $SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: installed ${#missing[@]} packages"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The utilities: parse, whois, history and config check, as a user calls them.
+"""The utilities: parse, whois, history, blocks, reply, policy and config check, as a user calls them.
 
 usage: cli_test.py ABUSEFLOW_BINARY SOURCE_DIR WORK_DIR
 """
@@ -71,14 +71,53 @@ def check_history(binary, work):
         '198.18.0.7 - - [18/Sep/2001:09:12:45 -0400] "GET /MSADC/root.exe?/c+dir HTTP/1.0" 404 1\n')
     run(binary, "run", "--input", f"apache:{log}", "--state", str(work / "state"), "--outbox",
         str(work / "outbox"))
-    h = json.loads(run(binary, "history", "--state", str(work / "state"), "198.18.0.7").stdout)
+    h = json.loads(run(binary, "history", "--state", str(work / "state"), "198.18.0.7", "--json").stdout)
     if (h["address"], h["count"], h["first_seen"], h["last_seen"]) != (
             "198.18.0.7", 2, "2001-09-18T13:12:44Z", "2001-09-18T13:12:45Z"):
         fail(f"history {h}")
     if h["kinds"] != [{"kind": "worm", "signature": "nimda", "count": 2}] or len(h["samples"]) != 2:
         fail(f"history kinds/samples {h}")
+    if [n["notice_number"] for n in h["notice_log"]] != [1] or h["block"]["active"]:
+        fail(f"history notice_log/block {h}")
+    text = run(binary, "history", "--state", str(work / "state"), "198.18.0.7").stdout
+    if "198.18.0.7" not in text or "#1 " not in text or "worm/nimda 2" not in text:
+        fail(f"history text: {text}")
     run(binary, "history", "--state", str(work / "state"), "198.18.0.99", code=1)
     print("ok: history")
+    check_blocks(binary, work)
+
+
+def check_blocks(binary, work):
+    """Blocks by hand, a reply that lifts one, the block files and policy explain."""
+    state = str(work / "state")
+    run(binary, "blocks", "add", "--state", state, "198.18.0.7", "--for", "10d")
+    run(binary, "blocks", "add", "--state", state, "2001:db8::9")
+    listed = json.loads(run(binary, "blocks", "list", "--state", state, "--json").stdout)
+    if sorted(b["address"] for b in listed) != ["198.18.0.7", "2001:db8::9"]:
+        fail(f"blocks list {listed}")
+    blocks = work / "state" / "blocks"
+    if (blocks / "blocklist.txt").read_text() != "198.18.0.7\n2001:db8::9\n":
+        fail(f"blocklist.txt: {(blocks / 'blocklist.txt').read_text()!r}")
+    if "add element inet abuseflow blocked_v4 { 198.18.0.7 }" not in (blocks / "nftables.nft").read_text():
+        fail("nftables.nft lacks the address")
+    if "add abuseflow-v6 2001:db8::9" not in (blocks / "ipset.restore").read_text():
+        fail("ipset.restore lacks the address")
+    run(binary, "reply", "record", "--state", state, "198.18.0.7", "--kind", "human", "--fixed")
+    run(binary, "blocks", "lift", "--state", state, "2001:db8::9")
+    run(binary, "blocks", "lift", "--state", state, "2001:db8::9", code=1)
+    if json.loads(run(binary, "blocks", "list", "--state", state, "--json").stdout) != []:
+        fail("blocks remain after the reply and the lift")
+    if (blocks / "blocklist.txt").read_text() != "":
+        fail("blocklist.txt not emptied")
+    h = json.loads(run(binary, "history", "--state", state, "198.18.0.7", "--json").stdout)
+    if h["block"]["lifted_by"] != "reply" or h["replies"][0]["kind"] != "human":
+        fail(f"reply not recorded: {h}")
+    run(binary, "reply", "record", "--state", state, "198.18.0.7", "--kind", "pigeon", code=2)
+    explain = run(binary, "policy", "explain", "--state", state, "198.18.0.7").stdout
+    for needle in ("rule worm", "rule manual", "lift-reply", "next event"):
+        if needle not in explain:
+            fail(f"policy explain lacks {needle!r}: {explain}")
+    print("ok: blocks, reply record, policy explain")
 
 
 def check_config(binary, src, work):

@@ -1,0 +1,93 @@
+// The enrich stage's hot paths (issue 4): longest-prefix lookups through the
+// OwnerCache, and events enriched per second with a warm cache (the stage's
+// per-event work: resolve, copy the owner record, route to a dedup shard).
+#include <benchmark/benchmark.h>
+
+#include <random>
+#include <vector>
+
+#include "bench/bench_events.h"
+#include "enrich/enricher.h"
+#include "enrich/owner_cache.h"
+#include "enrich/shard_router.h"
+
+namespace abuseflow::enrich {
+namespace {
+
+v1::OwnerRecord Record(const core::IpPrefix& prefix, int i) {
+  v1::OwnerRecord r;
+  r.set_first(prefix.first().ToBytes());
+  r.set_last(prefix.last().ToBytes());
+  r.add_cidrs(prefix.ToString());
+  r.set_owner("Provider " + std::to_string(i));
+  r.set_netname("NET-" + std::to_string(i));
+  r.set_country("NL");
+  r.add_abuse("abuse@provider" + std::to_string(i) + ".example");
+  r.mutable_provenance()->set_source("whois");
+  return r;
+}
+
+// A cache shaped like a registry's: provider /16-/24 blocks with nested
+// customer /24-/28 blocks; addresses drawn from inside the blocks.
+void Fill(OwnerCache* cache, std::vector<core::IpAddress>* probes, int blocks) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < blocks; ++i) {
+    const uint32_t base = rng() & 0xFFFFFF00u;
+    core::IpPrefix outer(core::IpAddress::V4(base), 16 + static_cast<int>(rng() % 9));
+    core::IpPrefix inner(core::IpAddress::V4(base), 24 + static_cast<int>(rng() % 5));
+    cache->Insert(Record(outer, i));
+    cache->Insert(Record(inner, i));
+    if (probes->size() < 4096) probes->push_back(core::IpAddress::V4(base | (rng() & 0xFF)));
+  }
+  while (probes->size() < 4096) probes->push_back((*probes)[probes->size() % blocks]);
+}
+
+void BM_OwnerCacheLookup(benchmark::State& state) {
+  OwnerCache cache;
+  std::vector<core::IpAddress> probes;
+  Fill(&cache, &probes, static_cast<int>(state.range(0)));
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(cache.Lookup(probes[i++ & 4095]));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OwnerCacheLookup)->Arg(1000)->Arg(100000);
+
+// What EnrichStage does per batch with every owner already cached: one
+// EnrichedBatch per shard, each event with its owner record.
+void BM_EnrichWarmCache(benchmark::State& state) {
+  const int shards = static_cast<int>(state.range(0));
+  v1::Envelope input = bench::EventBatch(512);
+  OwnerCache cache;
+  std::vector<core::IpAddress> unused;
+  Fill(&cache, &unused, 1000);
+  // Cover every source of the batch, as a warm cache would.
+  for (const v1::ProbeEvent& e : input.events().events()) {
+    core::IpAddress a = *core::IpAddress::FromBytes(e.src());
+    if (!cache.Lookup(a)) cache.Insert(Record(core::IpPrefix(a, 16), 0));
+  }
+  Enricher enricher({}, &cache);
+  for (auto _ : state) {
+    std::vector<v1::EnrichedBatch> out(shards);
+    for (const v1::ProbeEvent& event : input.events().events()) {
+      auto address = core::IpAddress::FromBytes(event.src());
+      v1::EnrichedEvent* enriched = out[ShardOf(event.src(), shards)].add_events();
+      *enriched->mutable_owner() = enricher.Resolve(*address);
+      *enriched->mutable_event() = event;
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(state.iterations() * input.events().events_size());
+}
+BENCHMARK(BM_EnrichWarmCache)->Arg(1)->Arg(4);
+
+void BM_ShardOf(benchmark::State& state) {
+  std::vector<std::string> keys;
+  for (uint32_t i = 0; i < 4096; ++i) keys.push_back(core::IpAddress::V4(0x0A000000u + i * 977).ToBytes());
+  size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(ShardOf(keys[i++ & 4095], 8));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ShardOf);
+
+}  // namespace
+}  // namespace abuseflow::enrich

@@ -1,0 +1,45 @@
+#include "enrich/never_mail.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace abuseflow::enrich {
+namespace {
+
+std::string Lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+NeverMail::NeverMail(const std::vector<std::string>& entries) {
+  for (const std::string& entry : entries) {
+    size_t at = entry.find('@');
+    if (at == std::string::npos || at + 1 == entry.size()) continue;
+    if (at == 0) {
+      domains_.insert(Lower(entry.substr(1)));
+    } else {
+      mailboxes_.insert(Lower(entry));
+    }
+  }
+}
+
+bool NeverMail::Blocks(const std::string& mailbox) const {
+  std::string lower = Lower(mailbox);
+  if (mailboxes_.count(lower)) return true;
+  size_t at = lower.rfind('@');
+  return at != std::string::npos && domains_.count(lower.substr(at + 1)) > 0;
+}
+
+int NeverMail::Apply(v1::OwnerRecord* record) const {
+  if (empty()) return 0;
+  auto* abuse = record->mutable_abuse();
+  auto keep = std::remove_if(abuse->begin(), abuse->end(),
+                             [this](const std::string& m) { return Blocks(m); });
+  int removed = static_cast<int>(abuse->end() - keep);
+  abuse->erase(keep, abuse->end());
+  return removed;
+}
+
+}  // namespace abuseflow::enrich

@@ -1,0 +1,84 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "enrich/owner_source.h"
+#include "enrich/rdap_client.h"
+#include "enrich/rdap_parser.h"
+#include "enrich/whois_rate_limiter.h"
+
+namespace abuseflow::enrich {
+
+struct RdapSourceStats {
+  uint64_t queries = 0;       // HTTP requests sent
+  uint64_t redirects = 0;     // redirects followed
+  uint64_t rate_limited = 0;  // 429 answers
+  uint64_t failures = 0;      // lookups that failed (the address alone is then unknown)
+  uint64_t parse_errors = 0;  // 200 answers that were not an ip network object
+};
+
+// Owner records from RDAP (RFC 9082 queries, RFC 9083 answers) as an
+// OwnerSource, provenance source "rdap", server the host that answered.
+//
+// The base URL comes from the IANA bootstrap (bundled, or the files of
+// `rdap.bootstrap`); `{base}ip/{address}` is asked; redirects (an RIR
+// pointing to another) are followed up to `max_redirects`, never to the
+// same URL twice and only to https://. Every URL (bootstrap or redirect) is
+// rewritten through `rdap.servers` (prefix -> replacement) and, with
+// `only_listed`, refused unless a prefix matched. A host gets a token bucket;
+// a 429 blocks it for its Retry-After (else `backoff`, at most
+// `max_backoff`), and the request is retried once when that wait fits in
+// `max_wait`. 404 means "not known here" (nullopt, the default negative
+// scope). Anything else that goes wrong (network, TLS, timeout, size cap,
+// garbage, redirect loop) fails the lookup, scoped to the address alone.
+//
+// Blocks in Lookup (network, waits). Not thread-safe.
+class RdapSource : public OwnerSource {
+ public:
+  using Fetch = std::function<core::Result<RdapResponse>(const std::string& url)>;
+  using Clock = std::function<int64_t()>;
+  using Sleep = std::function<void(int64_t us)>;
+
+  // The real one: RdapGet with the config's timeout, size cap and CA file,
+  // the system clock and sleep.
+  RdapSource(const core::RdapConfig& config, RdapBootstrap bootstrap);
+  // For tests: an injected transport, clock and sleep.
+  RdapSource(const core::RdapConfig& config, RdapBootstrap bootstrap, Fetch fetch, Clock now_us,
+             Sleep sleep);
+
+  std::string_view name() const override { return "rdap"; }
+  std::optional<v1::OwnerRecord> Lookup(const core::IpAddress& address) override;
+  std::vector<core::IpPrefix> AnswerScope(const core::IpAddress& address,
+                                          const v1::OwnerRecord* record) const override;
+
+  const RdapSourceStats& stats() const { return stats_; }
+  // Why the latest Lookup failed; empty when it did not.
+  const std::string& last_error() const { return last_error_; }
+
+ private:
+  std::optional<std::string> MapUrl(const std::string& url) const;
+  bool WaitForHost(const std::string& host);
+  std::optional<v1::OwnerRecord> Fail(std::string why);
+
+  core::RdapConfig config_;
+  RdapBootstrap bootstrap_;
+  Fetch fetch_;
+  Clock now_us_;
+  Sleep sleep_;
+  WhoisRateLimiter limiter_;
+  std::map<std::string, int64_t> blocked_until_us_;  // by host, after a 429
+  RdapSourceStats stats_;
+  std::string last_error_;
+  bool failed_ = false;
+};
+
+// Loads the bootstrap of a config: the files of rdap.bootstrap, else the
+// bundled copy. IoError naming a file that cannot be read.
+core::Result<RdapBootstrap> LoadRdapBootstrap(const core::RdapConfig& config);
+
+}  // namespace abuseflow::enrich

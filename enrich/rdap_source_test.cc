@@ -1,0 +1,146 @@
+#include "enrich/rdap_source.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace abuseflow::enrich {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(ABUSEFLOW_RDAP_FIXTURES) + "/" + name);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+core::IpAddress Ip(std::string_view text) { return *core::IpAddress::Parse(text); }
+
+// Answers URL by URL from a table (a URL may have a queue of answers, the
+// last one repeating), records what was asked, and keeps a fake clock that
+// the injected sleep advances.
+class RdapSourceTest : public ::testing::Test {
+ protected:
+  RdapSourceTest() {
+    config_.queries_per_minute = 600;
+    config_.burst = 100;
+    config_.max_wait_us = 5LL * 1000000;
+    config_.servers["https://rdap.arin.net/registry/"] = "https://127.0.0.1:1/arin/";
+    config_.servers["https://rdap.db.ripe.net/"] = "https://127.0.0.1:1/ripe/";
+  }
+  void Answer(const std::string& url, long status, std::string body = "", std::string location = "",
+              int64_t retry_after = -1) {
+    answers_[url].push_back(RdapResponse{status, std::move(body), std::move(location), retry_after});
+  }
+  RdapSource Make() {
+    return RdapSource(
+        config_, RdapBootstrap::Bundled(),
+        [this](const std::string& url) -> core::Result<RdapResponse> {
+          asked_.push_back(url);
+          auto it = answers_.find(url);
+          if (it == answers_.end()) return core::Status::Unavailable("no route to " + url);
+          RdapResponse r = it->second.front();
+          if (it->second.size() > 1) it->second.erase(it->second.begin());
+          return r;
+        },
+        [this] { return now_; }, [this](int64_t us) { now_ += us; slept_ += us; });
+  }
+  core::RdapConfig config_;
+  std::map<std::string, std::vector<RdapResponse>> answers_;
+  std::vector<std::string> asked_;
+  int64_t now_ = 1000000000;
+  int64_t slept_ = 0;
+};
+
+TEST_F(RdapSourceTest, AsksTheBootstrapRegistryThroughTheServerMap) {
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 200, Fixture("arin_23_5.json"));
+  RdapSource source = Make();
+  auto record = source.Lookup(Ip("23.5.1.1"));
+  ASSERT_TRUE(record.has_value()) << source.last_error();
+  EXPECT_EQ(record->abuse(0), "abuse@prairie-hosting.example.com");
+  EXPECT_EQ(record->provenance().source(), "rdap");
+  EXPECT_EQ(record->provenance().server(), "rdap.arin.net");
+  EXPECT_EQ(source.stats().queries, 1u);
+  EXPECT_EQ(source.AnswerScope(Ip("23.5.1.1"), &*record)[0].ToString(), "23.5.0.0/16");
+}
+
+TEST_F(RdapSourceTest, FollowsARedirectToAnotherRirMappedToo) {
+  Answer("https://127.0.0.1:1/arin/ip/23.9.9.9", 301, "", "https://rdap.db.ripe.net/ip/23.9.9.9");
+  Answer("https://127.0.0.1:1/ripe/ip/23.9.9.9", 200, Fixture("ripe_81_2.json"));
+  RdapSource source = Make();
+  auto record = source.Lookup(Ip("23.9.9.9"));
+  ASSERT_TRUE(record.has_value()) << source.last_error();
+  EXPECT_EQ(record->provenance().server(), "rdap.db.ripe.net");
+  EXPECT_EQ(source.stats().redirects, 1u);
+}
+
+TEST_F(RdapSourceTest, RedirectLoopsAndTooManyRedirectsFailBounded) {
+  Answer("https://127.0.0.1:1/arin/ip/23.1.1.1", 302, "", "https://rdap.db.ripe.net/ip/23.1.1.1");
+  Answer("https://127.0.0.1:1/ripe/ip/23.1.1.1", 302, "", "https://rdap.arin.net/registry/ip/23.1.1.1");
+  RdapSource source = Make();
+  EXPECT_FALSE(source.Lookup(Ip("23.1.1.1")).has_value());
+  EXPECT_NE(source.last_error().find("loop"), std::string::npos);
+  EXPECT_EQ(asked_.size(), 2u);
+  // A failure is scoped to the address alone.
+  EXPECT_EQ(source.AnswerScope(Ip("23.1.1.1"), nullptr)[0].ToString(), "23.1.1.1/32");
+}
+
+TEST_F(RdapSourceTest, RedirectToAnUnlistedOrPlainHttpUrlIsRefused) {
+  config_.only_listed = true;
+  Answer("https://127.0.0.1:1/arin/ip/23.2.2.2", 301, "", "https://rdap.evil.example/ip/23.2.2.2");
+  RdapSource source = Make();
+  EXPECT_FALSE(source.Lookup(Ip("23.2.2.2")).has_value());
+  EXPECT_EQ(asked_.size(), 1u);
+  EXPECT_NE(source.last_error().find("not in"), std::string::npos);
+}
+
+TEST_F(RdapSourceTest, TooManyRequestsWaitsRetryAfterThenRetriesOnce) {
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 429, "slow down", "", 2);
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 200, Fixture("arin_23_5.json"));
+  RdapSource source = Make();
+  ASSERT_TRUE(source.Lookup(Ip("23.5.1.1")).has_value()) << source.last_error();
+  EXPECT_EQ(source.stats().rate_limited, 1u);
+  EXPECT_EQ(slept_, 2000000);
+  EXPECT_EQ(asked_.size(), 2u);
+}
+
+TEST_F(RdapSourceTest, RetryAfterLongerThanMaxWaitFailsAndBlocksTheHost) {
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 429, "", "", 3600);
+  RdapSource source = Make();
+  EXPECT_FALSE(source.Lookup(Ip("23.5.1.1")).has_value());
+  EXPECT_FALSE(source.Lookup(Ip("23.5.1.2")).has_value());  // not asked: host blocked
+  EXPECT_EQ(asked_.size(), 1u);
+  EXPECT_EQ(slept_, 0);
+  EXPECT_EQ(source.stats().failures, 2u);
+}
+
+TEST_F(RdapSourceTest, NotFoundIsUnknownAndGarbageOrErrorsAreFailures) {
+  Answer("https://127.0.0.1:1/arin/ip/23.3.3.3", 404, Fixture("error_404.json"));
+  Answer("https://127.0.0.1:1/arin/ip/23.4.4.4", 200, "<html>garbage</html>");
+  Answer("https://127.0.0.1:1/arin/ip/23.6.6.6", 500, "oops");
+  RdapSource source = Make();
+  EXPECT_FALSE(source.Lookup(Ip("23.3.3.3")).has_value());
+  EXPECT_TRUE(source.last_error().empty());
+  EXPECT_EQ(source.AnswerScope(Ip("23.3.3.3"), nullptr)[0].ToString(), "23.3.3.0/24");
+  EXPECT_FALSE(source.Lookup(Ip("23.4.4.4")).has_value());
+  EXPECT_EQ(source.stats().parse_errors, 1u);
+  EXPECT_FALSE(source.Lookup(Ip("23.6.6.6")).has_value());
+  EXPECT_FALSE(source.Lookup(Ip("23.7.7.7")).has_value());  // transport error
+  EXPECT_EQ(source.stats().failures, 3u);
+  EXPECT_FALSE(source.Lookup(Ip("10.0.0.1")).has_value());  // no registry: not asked
+  EXPECT_EQ(asked_.size(), 4u);
+}
+
+TEST(RdapClientTest, RefusesNonHttpsAndUnreachableServersWithAnError) {
+  RdapClientOptions options;
+  options.timeout_us = 2000000;
+  EXPECT_FALSE(RdapGet("http://127.0.0.1:1/ip/1.2.3.4", options).ok());
+  auto r = RdapGet("https://127.0.0.1:1/ip/1.2.3.4", options);  // nothing listens on port 1
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("127.0.0.1:1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace abuseflow::enrich

@@ -1,0 +1,213 @@
+#include "enrich/whois_resolver.h"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "enrich/whois_charset.h"
+#include "enrich/whois_client.h"
+#include "enrich/whois_more_specific.h"
+#include "enrich/whois_parser.h"
+
+namespace abuseflow::enrich {
+namespace {
+
+int64_t SystemNowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+WhoisRateLimiter::Options LimiterOptions(const core::WhoisConfig& c) {
+  return {static_cast<double>(c.queries_per_minute), c.burst, c.backoff_us, c.max_backoff_us};
+}
+
+bool Covers(const v1::OwnerRecord& outer, const v1::OwnerRecord& inner) {
+  auto of = core::IpAddress::FromBytes(outer.first()),
+       ol = core::IpAddress::FromBytes(outer.last());
+  auto inf = core::IpAddress::FromBytes(inner.first()),
+       il = core::IpAddress::FromBytes(inner.last());
+  return of && ol && inf && il && of->family() == inf->family() && *of <= *inf && *il <= *ol;
+}
+
+}  // namespace
+
+// What the loop carries from one server to the next.
+struct WhoisResolver::Hop {
+  std::optional<v1::OwnerRecord> covering;  // the last record that had an abuse contact
+  std::string covering_raw;
+  std::optional<WhoisEndpoint> record_server;  // where the latest record came from
+};
+
+WhoisResolver::WhoisResolver(const core::WhoisConfig& config)
+    : WhoisResolver(
+          config,
+          [options =
+               WhoisClientOptions{config.timeout_us, static_cast<size_t>(config.max_answer_bytes)}](
+              const WhoisEndpoint& e, const std::string& q) { return WhoisQuery(e, q, options); },
+          SystemNowUs,
+          [](int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }) {}
+
+WhoisResolver::WhoisResolver(const core::WhoisConfig& config, Transport transport, Clock now_us,
+                             Sleep sleep)
+    : config_(config),
+      directory_(config),
+      transport_(std::move(transport)),
+      now_us_(std::move(now_us)),
+      sleep_(std::move(sleep)),
+      limiter_(LimiterOptions(config), now_us_) {}
+
+bool WhoisResolver::WaitForToken(const std::string& server) {
+  int64_t waited = 0;
+  for (int64_t wait = limiter_.Acquire(server); wait > 0; wait = limiter_.Acquire(server)) {
+    if (waited + wait > config_.max_wait_us) return false;
+    sleep_(wait);
+    waited += wait;
+    stats_.waited_us += wait;
+  }
+  return true;
+}
+
+WhoisResolution WhoisResolver::Resolve(const core::IpAddress& address) {
+  WhoisResolution out;
+  Hop hop;
+  std::set<std::string> asked;
+  std::optional<WhoisReferral> next = WhoisReferral{std::string(FirstWhoisServer(address))};
+  for (int n = 0; next && n < config_.max_referrals; ++n) {
+    auto endpoint = directory_.Resolve(next->host, next->port);
+    std::string key = next->host + ":" + std::to_string(next->port);
+    if (!endpoint.ok() || next->scheme != "whois") {
+      ++stats_.refused;
+      std::string why = endpoint.ok() ? "referral to " + key + " refused: rwhois is not supported"
+                                      : endpoint.status().message();
+      out.steps.push_back({next->host, "", "", "refused: " + why, "", 0});
+      break;
+    }
+    key = endpoint->name + ":" + std::to_string(next->port);
+    if (!asked.insert(key).second) {
+      ++stats_.loops;
+      out.steps.push_back({endpoint->name, endpoint->ToString(), "", "loop", "", 0});
+      break;
+    }
+    if (n > 0) ++stats_.referrals;
+    next = Ask(*endpoint, address, &out, &hop);
+  }
+  if (out.record && hop.record_server && config_.more_specifics) {
+    AskMoreSpecifics(*hop.record_server, &out);
+  }
+  if (out.record && out.record->abuse_size() == 0 && hop.covering &&
+      Covers(*hop.covering, *out.record)) {
+    *out.record->mutable_abuse() = hop.covering->abuse();
+    out.raw = hop.covering_raw + "\n" + out.raw;
+  }
+  return out;
+}
+
+std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
+                                                const core::IpAddress& address,
+                                                WhoisResolution* out, Hop* hop) {
+  const WhoisServerInfo* info = FindWhoisServer(endpoint.name);
+  WhoisServerInfo fallback{endpoint.name, WhoisFormat::kRpsl, "", "", ""};
+  if (!info) info = &fallback;
+  WhoisStep step{endpoint.name, endpoint.ToString(), WhoisQueryFor(*info, address), "", "", 0};
+  for (int attempt = 0;; ++attempt) {
+    if (!WaitForToken(endpoint.name)) {
+      step.outcome = "rate limited: no query allowed within max_wait";
+      out->failed = true;
+      out->steps.push_back(step);
+      return std::nullopt;
+    }
+    ++stats_.queries;
+    ++stats_.queries_by_server[endpoint.name];
+    core::Result<std::string> raw = transport_(endpoint, step.query);
+    if (!raw.ok()) {
+      ++stats_.errors;
+      step.outcome = "error: " + raw.status().message();
+      out->failed = true;
+      out->steps.push_back(step);
+      return std::nullopt;
+    }
+    step.bytes = raw->size();
+    std::string text = WhoisToUtf8(*raw, info->charset);
+    WhoisAnswer answer = ParseWhoisAnswer(info->format, text, address);
+    if (answer.rate_limited) {
+      ++stats_.rate_limited;
+      limiter_.OnRateLimited(endpoint.name);
+      step.outcome = "rate limited";
+      if (attempt == 0) {
+        out->steps.push_back(step);
+        continue;  // WaitForToken waits out the backoff, or gives up
+      }
+      out->failed = true;
+      out->steps.push_back(step);
+      return std::nullopt;
+    }
+    limiter_.OnAnswer(endpoint.name);
+    if (answer.record) {
+      v1::OwnerRecord& record = *answer.record;
+      record.mutable_provenance()->set_source("whois");
+      record.mutable_provenance()->set_server(endpoint.name);
+      record.mutable_provenance()->set_fetched_us(now_us_());
+      if (record.abuse_size() > 0) hop->covering = record, hop->covering_raw = text;
+      hop->record_server = endpoint;
+      out->record = std::move(record);
+      out->raw = std::move(text);
+    }
+    step.outcome = answer.record ? "record" : answer.not_managed ? "not managed" : "no entry";
+    if (!answer.referral && answer.not_managed && endpoint.name != kIanaWhois) {
+      answer.referral = WhoisReferral{std::string(kIanaWhois)};
+    }
+    if (answer.referral) {
+      step.referral = answer.referral->host + ":" + std::to_string(answer.referral->port);
+      if (!answer.record) step.outcome = answer.not_managed ? "not managed" : "referral";
+    }
+    out->steps.push_back(step);
+    return answer.referral;
+  }
+}
+
+void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolution* out) {
+  const WhoisServerInfo* info = FindWhoisServer(endpoint.name);
+  if (!info || info->format != WhoisFormat::kRpsl) return;  // no such query (docs/whois.md)
+  WhoisStep step{endpoint.name, endpoint.ToString(), MoreSpecificQuery(*out->record), "", "", 0};
+  if (step.query.empty()) return;
+  out->more_specifics_known = false;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (!WaitForToken(endpoint.name)) {
+      step.outcome = "rate limited: no query allowed within max_wait";
+      break;
+    }
+    ++stats_.more_specific_queries;
+    ++stats_.queries_by_server[endpoint.name];
+    core::Result<std::string> raw = transport_(endpoint, step.query);
+    if (!raw.ok()) {
+      ++stats_.errors;
+      step.outcome = "error: " + raw.status().message();
+      break;
+    }
+    step.bytes = raw->size();
+    std::string text = WhoisToUtf8(*raw, info->charset);
+    if (IsRateLimitAnswer(text)) {
+      ++stats_.rate_limited;
+      limiter_.OnRateLimited(endpoint.name);
+      step.outcome = "rate limited";
+      out->steps.push_back(step);
+      continue;  // once more, if the backoff fits in max_wait
+    }
+    limiter_.OnAnswer(endpoint.name);
+    auto children = ParseMoreSpecificAnswer(text, *out->record);
+    if (!children) {
+      step.outcome = "error: unreadable more specifics answer";
+      break;
+    }
+    out->more_specifics = std::move(*children);
+    out->more_specifics_known = true;
+    step.outcome = "more specifics: " + std::to_string(out->more_specifics.size());
+    out->steps.push_back(step);
+    return;
+  }
+  ++stats_.more_specific_failures;
+  if (step.outcome != "rate limited") out->steps.push_back(step);
+}
+
+}  // namespace abuseflow::enrich

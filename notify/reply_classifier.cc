@@ -1,0 +1,243 @@
+#include "notify/reply_classifier.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <ctime>
+
+#include "notify/mail_header.h"
+#include "notify/mail_writer.h"
+
+namespace abuseflow::notify {
+namespace {
+
+constexpr size_t kMaxLookedAt = 1 << 20;
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool Contains(std::string_view haystack_lower, std::string_view needle) {
+  return haystack_lower.find(needle) != std::string_view::npos;
+}
+
+template <size_t N>
+bool ContainsAny(std::string_view lower, const std::array<std::string_view, N>& needles) {
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](std::string_view n) { return Contains(lower, n); });
+}
+
+// The body's lines that are not quoted ("> ...") nor below an "On ... wrote:"
+// or "-----Original Message-----" line: what the replier wrote.
+std::string OwnText(std::string_view body) {
+  std::string out;
+  while (!body.empty()) {
+    size_t end = body.find('\n');
+    std::string_view line = body.substr(0, end);
+    std::string lower = Lower(line);
+    if (Contains(lower, "-----original message-----") ||
+        (lower.starts_with("on ") && Contains(lower, "wrote:"))) {
+      break;
+    }
+    if (!line.starts_with(">")) out += lower + "\n";
+    if (end == std::string_view::npos) break;
+    body.remove_prefix(end + 1);
+  }
+  return out;
+}
+
+std::string FindTicket(std::string_view text) {
+  for (size_t at = text.find("AF-"); at != std::string_view::npos; at = text.find("AF-", at + 1)) {
+    std::string_view hex = text.substr(at + 3, 8);
+    if (hex.size() == 8 && std::all_of(hex.begin(), hex.end(), [](char c) {
+          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        })) {
+      return std::string(text.substr(at, 11));
+    }
+  }
+  return "";
+}
+
+std::string BounceRule(const MessageHeaders& h, std::string_view body_lower) {
+  const std::string type = Lower(h.Get("content-type"));
+  if (Contains(type, "multipart/report") && Contains(type, "delivery-status")) return "rfc3464";
+  const std::string from = Lower(h.Get("from"));
+  if (Contains(from, "mailer-daemon") || Contains(from, "postmaster@") ||
+      Contains(from, "mail delivery subsystem")) {
+    return "bounce sender";
+  }
+  if (h.Has("return-path") && h.Get("return-path") == "<>") return "null sender";
+  static constexpr std::array<std::string_view, 7> kSubjects = {
+      "undelivered mail returned to sender", "delivery status notification (failure)",
+      "mail delivery failed", "undeliverable:", "returned mail:", "failure notice",
+      "delivery failure"};
+  if (ContainsAny(Lower(h.Get("subject")), kSubjects)) return "bounce subject";
+  (void)body_lower;
+  return "";
+}
+
+std::string AutomatedRule(const MessageHeaders& h, std::string_view own_text) {
+  const std::string auto_submitted = Lower(h.Get("auto-submitted"));
+  if (!auto_submitted.empty() && !auto_submitted.starts_with("no")) return "auto-submitted";
+  if (h.Has("x-autoreply") || h.Has("x-autorespond")) return "x-autoreply";
+  const std::string precedence = Lower(h.Get("precedence"));
+  if (precedence == "auto_reply" || precedence == "bulk" || precedence == "junk") {
+    return "precedence";
+  }
+  static constexpr std::array<std::string_view, 5> kSubjects = {
+      "automatic reply", "out of office", "auto:", "autoreply", "auto-reply"};
+  if (ContainsAny(Lower(h.Get("subject")), kSubjects)) return "auto-reply subject";
+  static constexpr std::array<std::string_view, 6> kTexts = {
+      "this is an automated", "this is an automatic", "ticket has been created",
+      "we have received your", "out of the office", "out of office"};
+  if (ContainsAny(own_text, kTexts)) return "acknowledgement text";
+  return "";
+}
+
+// A hash of the words of `text` (spaces collapsed), 0 when it has none.
+uint64_t TextHash(std::string_view text) {
+  std::string words;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    if (space && !words.empty() && words.back() != ' ') words += ' ';
+    if (!space) words += c;
+  }
+  if (!words.empty() && words.back() == ' ') words.pop_back();
+  return words.empty() ? 0 : StableHash64(words);
+}
+
+bool SaysFixed(std::string_view own_text) {
+  static constexpr std::array<std::string_view, 9> kFixed = {
+      "fixed", "cleaned", "disinfected", "patched", "disconnected", "taken offline",
+      "reinstalled", "has been resolved", "removed the"};
+  return ContainsAny(own_text, kFixed);
+}
+
+}  // namespace
+
+std::string MessageHeaders::Get(std::string_view name) const {
+  for (const auto& [n, v] : fields) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+bool MessageHeaders::Has(std::string_view name) const {
+  return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
+}
+
+std::pair<MessageHeaders, std::string_view> SplitMessage(std::string_view raw) {
+  MessageHeaders h;
+  size_t bytes = 0;
+  size_t pos = 0;
+  while (pos < raw.size()) {
+    size_t end = raw.find('\n', pos);
+    std::string_view line = raw.substr(pos, end == std::string_view::npos ? end : end - pos);
+    pos = end == std::string_view::npos ? raw.size() : end + 1;
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.empty()) break;  // end of the header
+    bytes += line.size();
+    if (bytes > MessageHeaders::kMaxHeaderBytes) continue;
+    if ((line[0] == ' ' || line[0] == '\t') && !h.fields.empty()) {
+      h.fields.back().second += " " + std::string(line.substr(line.find_first_not_of(" \t")));
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || h.fields.size() >= MessageHeaders::kMaxHeaderFields) {
+      continue;
+    }
+    std::string_view value = line.substr(colon + 1);
+    size_t begin = value.find_first_not_of(" \t");
+    h.fields.emplace_back(Lower(line.substr(0, colon)),
+                          begin == std::string_view::npos ? "" : std::string(value.substr(begin)));
+  }
+  return {std::move(h), raw.substr(pos)};
+}
+
+std::vector<std::string> MessageIdsIn(std::string_view value) {
+  std::vector<std::string> ids;
+  for (size_t open = value.find('<'); open != std::string_view::npos;
+       open = value.find('<', open + 1)) {
+    size_t close = value.find('>', open);
+    if (close == std::string_view::npos) break;
+    std::string id(value.substr(open, close - open + 1));
+    if (IsValidMessageId(id)) ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+std::optional<int64_t> ParseMailDate(std::string_view text) {
+  std::string s(text);
+  if (size_t comma = s.find(','); comma != std::string::npos) s = s.substr(comma + 1);
+  std::tm tm{};
+  char month[4] = {};
+  int zone = 0, day = 0, year = 0, hour = 0, minute = 0, second = 0;
+  int n = std::sscanf(s.c_str(), " %d %3s %d %d:%d:%d %d", &day, month, &year, &hour, &minute,
+                      &second, &zone);
+  if (n < 7) {
+    second = 0;
+    n = std::sscanf(s.c_str(), " %d %3s %d %d:%d %d", &day, month, &year, &hour, &minute, &zone);
+    if (n < 6) return std::nullopt;
+  }
+  static constexpr std::array<std::string_view, 12> kMonths = {
+      "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  auto it = std::find(kMonths.begin(), kMonths.end(), Lower(month));
+  if (it == kMonths.end() || day < 1 || day > 31 || year < 1970 || hour > 23 || minute > 59 ||
+      second > 60) {
+    return std::nullopt;
+  }
+  tm.tm_mday = day;
+  tm.tm_mon = static_cast<int>(it - kMonths.begin());
+  tm.tm_year = year - 1900;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  const int offset_minutes = (zone / 100) * 60 + (zone % 100);
+  return (static_cast<int64_t>(timegm(&tm)) - offset_minutes * 60LL) * 1000000;
+}
+
+ReplyInfo ClassifyReply(std::string_view raw) {
+  raw = raw.substr(0, kMaxLookedAt);
+  auto [headers, body] = SplitMessage(raw);
+  ReplyInfo info;
+  auto own_ids = MessageIdsIn(headers.Get("message-id"));
+  if (!own_ids.empty()) info.message_id = own_ids.front();
+  for (const char* name : {"in-reply-to", "references"}) {
+    for (std::string& id : MessageIdsIn(headers.Get(name))) info.referenced.push_back(id);
+  }
+  info.ticket = FindTicket(headers.Get("subject"));
+  if (info.ticket.empty()) info.ticket = FindTicket(body);
+  if (auto date = ParseMailDate(headers.Get("date"))) info.date_us = *date;
+  const std::string body_lower = Lower(body);
+  const std::string own = OwnText(body);
+  info.text_hash = TextHash(own);
+  const std::string from = Lower(headers.Get("from"));
+  if (size_t at = from.rfind('@'); at != std::string::npos) {
+    size_t end = from.find_first_of("> ", at);
+    info.sender_domain = from.substr(at + 1, end == std::string::npos ? end : end - at - 1);
+  }
+  if (std::string rule = BounceRule(headers, body_lower); !rule.empty()) {
+    info.kind = v1::ReplyRecord::KIND_BOUNCE;
+    info.why = rule;
+    // The returned original's headers name our Message-ID.
+    for (size_t at = body_lower.find("message-id:"); at != std::string::npos;
+         at = body_lower.find("message-id:", at + 1)) {
+      std::string_view line = body.substr(at, body.find('\n', at) - at);
+      for (std::string& id : MessageIdsIn(line)) info.referenced.push_back(id);
+    }
+    return info;
+  }
+  if (std::string rule = AutomatedRule(headers, own); !rule.empty()) {
+    info.kind = v1::ReplyRecord::KIND_AUTOMATED;
+    info.why = rule;
+    return info;
+  }
+  info.kind = v1::ReplyRecord::KIND_HUMAN;
+  info.why = "human";
+  info.says_fixed = SaysFixed(own);
+  return info;
+}
+
+}  // namespace abuseflow::notify

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "abuseflow/v1/events.pb.h"
+
+namespace abuseflow::notify {
+
+// The header fields of a message, unfolded, names lowercased, in order.
+// Bounded: at most kMaxHeaderFields fields of at most kMaxHeaderBytes in all.
+struct MessageHeaders {
+  static constexpr size_t kMaxHeaderFields = 500;
+  static constexpr size_t kMaxHeaderBytes = 256 * 1024;
+  std::vector<std::pair<std::string, std::string>> fields;
+  // The first value of `name` (lowercase), "" if absent.
+  std::string Get(std::string_view name) const;
+  bool Has(std::string_view name) const;
+};
+
+// Splits a raw message (CRLF or LF) into its unfolded header and its body.
+std::pair<MessageHeaders, std::string_view> SplitMessage(std::string_view raw);
+
+// What a reply to a notice is and which notice it answers.
+struct ReplyInfo {
+  v1::ReplyRecord::Kind kind = v1::ReplyRecord::KIND_HUMAN;
+  bool says_fixed = false;       // a human reply saying it is fixed, cleaned, disconnected ...
+  std::string why;               // the rule that decided the kind, for the operator
+  std::string message_id;        // the reply's own Message-ID ("" if none)
+  std::vector<std::string> referenced;  // Message-IDs it points at: In-Reply-To, References,
+                                        // and for a bounce those quoted in its body
+  std::string ticket;            // "AF-1a2b3c4d" from the subject (or body), "" if none
+  int64_t date_us = 0;           // its Date header, 0 if missing or unparseable
+  std::string sender_domain;     // the domain of From, lowercased ("" if none)
+  uint64_t text_hash = 0;        // of its own text with spaces collapsed (0 if empty), to spot
+                                 // a desk's canned answer repeating across notices
+};
+
+// Classifies a reply (pure, bounded: only the first 1 MiB is looked at):
+// - bounce: an RFC 3464 delivery status report (multipart/report;
+//   report-type=delivery-status), a null or mailer-daemon/postmaster
+//   sender, or a typical bounce subject ("Undelivered Mail Returned to
+//   Sender", "Delivery Status Notification (Failure)", ...);
+// - automated: RFC 3834 Auto-Submitted other than "no", X-Autoreply,
+//   X-Autorespond, Precedence auto_reply/bulk/junk, an auto-reply subject
+//   ("Automatic reply", "Out of Office", "Auto:") or an abuse desk's
+//   acknowledgement text ("this is an automated", "ticket has been
+//   created", "we have received your"); a human reply quoting our notice is
+//   not fooled by the text quoted below it (only unquoted lines count);
+// - human otherwise; says_fixed when its unquoted text has a fixed keyword.
+ReplyInfo ClassifyReply(std::string_view raw);
+
+// The time of an RFC 5322 date ("Tue, 18 Sep 2001 13:12:44 +0000", the day
+// name and seconds optional), nullopt if it is not one.
+std::optional<int64_t> ParseMailDate(std::string_view text);
+
+// The Message-IDs ("<...>") in a header value such as References, in order.
+std::vector<std::string> MessageIdsIn(std::string_view value);
+
+}  // namespace abuseflow::notify

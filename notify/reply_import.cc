@@ -1,0 +1,180 @@
+#include "notify/reply_import.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include "core/kv_store.h"
+#include "core/time_format.h"
+#include "dedup/dedup_stage.h"
+#include "dedup/history_store.h"
+#include "notify/mail_header.h"
+#include "notify/mailbox_reader.h"
+#include "notify/notify_stage.h"
+#include "notify/reply_classifier.h"
+#include "notify/thread_index.h"
+
+namespace abuseflow::notify {
+namespace {
+
+constexpr size_t kMaxMessageBytes = 4 << 20;
+
+std::string KindName(v1::ReplyRecord::Kind kind) {
+  switch (kind) {
+    case v1::ReplyRecord::KIND_BOUNCE: return "bounce";
+    case v1::ReplyRecord::KIND_AUTOMATED: return "automated";
+    default: return "human";
+  }
+}
+
+// The notices a reply answers: by Message-ID, else by ticket.
+core::Result<std::vector<std::string>> LinkedNotices(const ThreadIndex& index,
+                                                     const ReplyInfo& info) {
+  std::vector<std::string> ids;
+  for (const std::string& id : info.referenced) {
+    auto addresses = index.AddressesOf(id);
+    if (!addresses.ok()) return addresses.status();
+    if (!addresses->empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  if (ids.empty() && !info.ticket.empty()) return index.IdsOfTicket(info.ticket);
+  return ids;
+}
+
+class Importer {
+ public:
+  Importer(core::KvStore* state, dedup::HistoryStore* history,
+           const std::function<void(const std::string&)>& line)
+      : state_(state), index_(state), history_(history), line_(line) {}
+
+  core::Status One(const std::string& name, std::string_view raw) {
+    ++stats_.messages;
+    ReplyInfo info = ClassifyReply(raw);
+    std::string key = info.message_id;
+    if (key.empty()) {
+      char hex[24];
+      std::snprintf(hex, sizeof hex, "%016llx",
+                    static_cast<unsigned long long>(StableHash64(raw)));
+      key = std::string("hash:") + hex;
+    }
+    auto seen = state_->Get("r" + key);
+    if (!seen.ok()) return seen.status();
+    if (seen->has_value()) {
+      ++stats_.already_imported;
+      return core::Status::Ok();
+    }
+    auto notices = LinkedNotices(index_, info);
+    if (!notices.ok()) return notices.status();
+    if (notices->empty()) {
+      ++stats_.unlinked;
+      line_(name + ": " + KindName(info.kind) + " (" + info.why + "), linked to no notice");
+      return core::Status::Ok();
+    }
+    if (core::Status s = CheckCanned(*notices, &info); !s.ok()) return s;
+    return Record(name, key, info, *notices);
+  }
+
+  const ReplyImportStats& stats() const { return stats_; }
+
+ private:
+  // A desk that answers every notice with the same text and no header: the
+  // second time the same text comes from the same domain about another
+  // notice, it counts as automated ("s" + domain + 0x1f + text hash -> the
+  // first notice it answered).
+  core::Status CheckCanned(const std::vector<std::string>& notices, ReplyInfo* info) {
+    if (info->kind != v1::ReplyRecord::KIND_HUMAN || info->text_hash == 0 ||
+        info->sender_domain.empty()) {
+      return core::Status::Ok();
+    }
+    char hex[24];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(info->text_hash));
+    const std::string key = "s" + info->sender_domain + '\x1f' + hex;
+    auto first = state_->Get(key);
+    if (!first.ok()) return first.status();
+    if (!first->has_value()) {
+      core::KvStore::Batch batch;
+      batch.Put(key, notices.front());
+      return state_->Write(batch);
+    }
+    if (std::find(notices.begin(), notices.end(), **first) == notices.end()) {
+      info->kind = v1::ReplyRecord::KIND_AUTOMATED;
+      info->says_fixed = false;
+      info->why = "same text as an earlier reply from " + info->sender_domain;
+    }
+    return core::Status::Ok();
+  }
+
+  core::Status Record(const std::string& name, const std::string& key, const ReplyInfo& info,
+                      const std::vector<std::string>& notices) {
+    const std::string kind = KindName(info.kind);
+    if (info.kind == v1::ReplyRecord::KIND_BOUNCE) ++stats_.bounces;
+    if (info.kind == v1::ReplyRecord::KIND_AUTOMATED) ++stats_.automated;
+    if (info.kind == v1::ReplyRecord::KIND_HUMAN) ++stats_.human;
+    if (info.says_fixed) ++stats_.says_fixed;
+    v1::ReplyRecord reply;
+    reply.set_kind(info.kind);
+    reply.set_says_fixed(info.says_fixed);
+    reply.set_message_id(key);
+    reply.set_received_us(info.date_us != 0 ? info.date_us : core::NowMicros());
+    std::set<core::IpAddress> addresses;
+    core::KvStore::Batch batch;
+    const std::string value = kind + (info.says_fixed ? " fixed" : "");
+    for (const std::string& id : notices) {
+      auto list = index_.AddressesOf(id);
+      if (!list.ok()) return list.status();
+      addresses.insert(list->begin(), list->end());
+      batch.Put("a" + id + '\x1f' + key, value);
+    }
+    for (const core::IpAddress& address : addresses) {
+      core::Status s = history_->RecordReply(address, reply);
+      if (s.code() == core::Status::Code::kNotFound) {
+        ++stats_.without_history;
+      } else if (!s.ok()) {
+        return s;
+      } else {
+        ++stats_.recorded;
+      }
+    }
+    batch.Put("r" + key, value);
+    line_(name + ": " + value + " (" + info.why + "), " + std::to_string(notices.size()) +
+          " notice(s), " + std::to_string(addresses.size()) + " address(es)");
+    return state_->Write(batch);
+  }
+
+  core::KvStore* state_;
+  ThreadIndex index_;
+  dedup::HistoryStore* history_;
+  const std::function<void(const std::string&)>& line_;
+  ReplyImportStats stats_;
+};
+
+}  // namespace
+
+core::Result<ReplyImportStats> ImportReplies(const std::string& state_dir,
+                                             const std::vector<std::string>& mailboxes,
+                                             const std::function<void(const std::string&)>& line) {
+  core::KvStore::Options options;
+  options.create_if_missing = false;
+  options.sync_writes = true;
+  auto state = core::KvStore::Open(NotifyStateDir(state_dir), options);
+  if (!state.ok()) return state.status();
+  auto history = dedup::HistoryStore::Open(dedup::HistoryDir(state_dir), false);
+  if (!history.ok()) return history.status();
+  Importer importer(state->get(), history->get(), line);
+  uint64_t skipped = 0;
+  for (const std::string& mailbox : mailboxes) {
+    core::Status failed;
+    core::Status s = ForEachMessage(mailbox, kMaxMessageBytes, &skipped,
+                                    [&](const std::string& name, std::string_view raw) {
+                                      failed = importer.One(name, raw);
+                                      return failed.ok();
+                                    });
+    if (!s.ok()) return s;
+    if (!failed.ok()) return failed;
+  }
+  ReplyImportStats stats = importer.stats();
+  stats.skipped_large = skipped;
+  return stats;
+}
+
+}  // namespace abuseflow::notify
