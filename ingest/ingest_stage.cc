@@ -126,7 +126,9 @@ core::Status IngestStage::OpenInputs(std::vector<Active>* active) {
 core::Status IngestStage::SendAndCommit(std::vector<Active>& active, bool flush) {
   if (envelope_.events().events_size() == 0 || (!flush && !batch_full_)) return core::Status::Ok();
   core::Status s = sender_->Send(&envelope_);
-  envelope_.Clear();
+  // Clearing the repeated field keeps its events allocated for the next batch;
+  // Envelope::Clear() would free the whole oneof body and every event in it.
+  envelope_.mutable_events()->mutable_events()->Clear();
   batch_full_ = false;
   if (!s.ok()) return s;
   for (Active& a : active) {

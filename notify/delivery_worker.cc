@@ -5,12 +5,15 @@
 #include <iterator>
 
 #include "core/log.h"
+#include "core/shutdown.h"
 #include "core/time_format.h"
 #include "notify/mail_header.h"
 #include "notify/report.h"
 
 namespace abuseflow::notify {
 namespace {
+
+constexpr int64_t kStopPollUs = 250 * 1000;
 
 std::string_view TrimmedFrom(std::string_view from) {
   size_t begin = from.find_first_not_of(" \t");
@@ -104,6 +107,9 @@ void DeliveryWorker::Loop() {
   std::unique_lock lock(mu_);
   while (true) {
     const int64_t now = core::NowMicros();
+    // A stop request (SIGINT/SIGTERM, or a second one while draining) ends
+    // delivery after the attempt under way; the queue stays for the next start.
+    if (core::StopRequested()) return;
     if (stopping_ && (queue_.empty() || !drain_)) return;
     int64_t wake = INT64_MAX;
     const std::string id = PickReady(now, &wake);
@@ -122,11 +128,9 @@ void DeliveryWorker::Loop() {
     // the wait for the others (backoff, rate limit, cap).
     if (stopping_ && now >= drain_deadline_us_) return;
     if (stopping_) wake = std::min(wake, drain_deadline_us_);
-    if (wake == INT64_MAX) {
-      cv_.wait(lock);
-    } else {
-      cv_.wait_until(lock, std::chrono::system_clock::time_point(std::chrono::microseconds(wake)));
-    }
+    // Woken by Submit and Stop; at least every kStopPollUs to see a stop request.
+    wake = std::min(wake, now + kStopPollUs);
+    cv_.wait_until(lock, std::chrono::system_clock::time_point(std::chrono::microseconds(wake)));
   }
 }
 

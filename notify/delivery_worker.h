@@ -37,7 +37,8 @@ using SendFunction = std::function<SmtpResult(const std::string&, const std::vec
 // backoff allow. Before an attempt the record is marked sending (synced);
 // right after the server's answer it is marked sent, failed or queued for a
 // retry (synced), so a restart never repeats a mail whose send was
-// recorded. Lifetime: Start loads the queue and starts the thread; Submit
+// recorded. A process stop request (core::StopRequested) ends delivery
+// after the attempt under way. Lifetime: Start loads the queue and starts the thread; Submit
 // adds mails the stage has just queued; Stop drains (up to
 // smtp.drain_timeout) and joins. `*store` must outlive the worker.
 // Submit and Stop are called from the stage's thread.

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Writes a deterministic worm flood for the end-to-end benchmark: one day of
 Code Red I, Code Red II and Nimda seen by a web server (Apache combined log)
-and a firewall (netfilter LOG lines), from a configurable number of infected
+a firewall (netfilter LOG lines) and a portsentry host, from a configurable number of infected
 hosts spread over a few thousand provider blocks with a heavy-tailed
 distribution, nested customer blocks and shared upstream abuse desks; the
 matching offline registry (RPSL); and the expected result per contact.
 
     python3 bench/flood/generate.py --events 1000000 --out /tmp/flood
 
-writes into --out: access.log, firewall.log, registry.db, expected.tsv
+writes into --out: access.log, firewall.log, portsentry.log, registry.db, expected.tsv
 (address, contact) and meta.json (counts: events, hosts, blocks, covering
 blocks, contacts). All addresses are fictional: sources come from 10.0.0.0/8,
 "our" network is 192.0.2.0/24. Nothing here touches a network.
@@ -168,9 +168,10 @@ def main():
                 sources[a] = registry.covering(p, a)
                 break
     plan = sorted((rng.randrange(86000), a) for a in sources)
-    events = access_lines = fw_lines = 0
+    events = access_lines = fw_lines = ps_lines = 0
     per_host = max(1, args.events // max(1, len(plan)))
-    with open(out / "access.log", "w") as acc, open(out / "firewall.log", "w") as fw:
+    with open(out / "access.log", "w") as acc, open(out / "firewall.log", "w") as fw, \
+            open(out / "portsentry.log", "w") as ps:
         for t, a in plan:
             host = ip(a)
             kind = rng.random()
@@ -192,6 +193,13 @@ def main():
             access_lines += len(sig_lines)
             fw_lines += 1
             events += len(sig_lines) + 1
+            if a % 5 == 0:  # a fifth of the hosts also probe the portsentry host
+                h, m, s = wall(t + 1)
+                port = (21, 23, 111, 143, 1433)[(a // 5) % 5]
+                ps.write(f"Sep 18 {h:02d}:{m:02d}:{s:02d} gw portsentry[412]: attackalert: "
+                         f"Connect from host: {host}/{host} to TCP port: {port}\n")
+                ps_lines += 1
+                events += 1
     registry.write(out / "registry.db")
     contacts = set()
     with open(out / "expected.tsv", "w") as f:
@@ -201,6 +209,7 @@ def main():
             contacts.add(c)
             f.write(f"{ip(a)}\t{c}\n")
     meta = {"events": events, "access_lines": access_lines, "firewall_lines": fw_lines,
+            "portsentry_lines": ps_lines,
             "hosts": len(sources), "blocks": len(registry.blocks),
             "covering_blocks": len(set(sources.values())), "contacts": len(contacts)}
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The end-to-end flood benchmark: a generated worm day (generate.py) through
+"""The end-to-end flood benchmark: a generated worm day (generate.py: access,
+netfilter and portsentry logs) through
 `abuseflow run` (one process) and through the four stage processes over tcp
 on loopback, with the figures an operator cares about:
 
@@ -41,6 +42,12 @@ year = 2001
 [[ingest.input]]
 format = "netfilter"
 path = "{flood}/firewall.log"
+year = 2001
+utc_offset = "-04:00"
+tz_name = "EDT"
+[[ingest.input]]
+format = "portsentry"
+path = "{flood}/portsentry.log"
 year = 2001
 utc_offset = "-04:00"
 tz_name = "EDT"
