@@ -1,5 +1,6 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -235,12 +236,11 @@ Status ReadIngest(const toml::table& t, const std::string& base, IngestConfig* c
 
 Status ReadDedupPolicy(const toml::table& t, const std::string& base, DedupPolicyConfig* p) {
   TableReader r(t, "dedup.policy", base);
-  std::string clock = p->event_time ? "event" : "wall";
-  AF_TRY(r.String("clock", &clock));
-  if (clock != "event" && clock != "wall") {
-    return Status::InvalidArgument("key 'dedup.policy.clock' must be \"event\" or \"wall\"");
+  AF_TRY(r.String("clock", &p->clock));
+  if (p->clock != "event" && p->clock != "wall" && p->clock != "auto") {
+    return Status::InvalidArgument(
+        "key 'dedup.policy.clock' must be \"event\", \"wall\" or \"auto\"");
   }
-  p->event_time = clock == "event";
   AF_TRY(r.Int("worm_events", 1, 1000000, &p->worm_events));
   AF_TRY(r.Int("exploit_events", 1, 1000000, &p->exploit_events));
   AF_TRY(r.Int("connection_attempts", 1, 1000000, &p->connection_attempts));
@@ -459,6 +459,11 @@ Status ReadSections(const toml::table& root, const std::string& base, Config* c)
     AF_TRY(p.Finish());
   }
   AF_TRY(status);
+  // The policy's "now": event time in a replay, wall time when live.
+  const bool live = std::any_of(c->ingest.inputs.begin(), c->ingest.inputs.end(),
+                                [](const InputConfig& in) { return in.follow || !in.listen.empty(); });
+  const std::string& clock = c->dedup.policy.clock;
+  c->dedup.policy.event_time = clock == "event" || (clock == "auto" && !live);
   return r.Finish();
 }
 

@@ -106,7 +106,11 @@ struct EnrichConfig {
 
 // [dedup.policy]: who gets told when (dedup/README.md explains each rule).
 struct DedupPolicyConfig {
-  bool event_time = true;         // "clock": "event" (now = newest event time) or "wall"; default event
+  // "clock": "event" (now = the newest event time), "wall", or "auto" (the
+  // default): event time when every [[ingest.input]] is a replay, wall time
+  // when one follows a file or listens for syslog. event_time is the result.
+  std::string clock = "auto";
+  bool event_time = true;
   int worm_events = 1;            // worm events that open an incident; default 1
   int exploit_events = 1;         // exploit events that open an incident; default 1
   int connection_attempts = 1;    // connection attempts in scan_window; default 1 (see README)

@@ -109,6 +109,15 @@ netblock_block_threshold = 4
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_FALSE(c->dedup.policy.event_time);
   EXPECT_EQ(c->dedup.policy.connection_attempts, 5);
+  auto live = ParseConfig("[[ingest.input]]\nformat = \"netfilter\"\npath = \"fw.log\"\nfollow = true\n",
+                          "/base");
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+  EXPECT_FALSE(live->dedup.policy.event_time) << "a live input makes the clock wall time";
+  auto forced = ParseConfig(
+      "[[ingest.input]]\nformat = \"netfilter\"\npath = \"fw.log\"\nfollow = true\n"
+      "[dedup.policy]\nclock = \"event\"\n", "/base");
+  ASSERT_TRUE(forced.ok()) << forced.status().ToString();
+  EXPECT_TRUE(forced->dedup.policy.event_time);
   EXPECT_EQ(c->dedup.policy.scan_window_us, 3600LL * 1000000);
   EXPECT_EQ(c->dedup.policy.local_networks.size(), 2u);
   EXPECT_EQ(c->dedup.policy.liaison, "noc@example.net");

@@ -15,6 +15,7 @@
 #include "notify/delivery_policy.h"
 #include "notify/delivery_store.h"
 #include "notify/delivery_worker.h"
+#include "notify/outbox_recovery.h"
 
 namespace abuseflow::notify {
 namespace {
@@ -167,6 +168,39 @@ class DeliveryWorkerTest : public ::testing::Test {
   std::unique_ptr<DeliveryStore> deliveries_;
   ScriptedSender sender_;
 };
+
+TEST_F(DeliveryWorkerTest, MailWrittenWithoutItsRecordIsQueuedAtTheNextStartAndSentOnce) {
+  // A notify stopped between writing the .eml and committing its queue
+  // record leaves this: the file, no record.
+  const std::string orphan = (dir_ / "outbox" / "20010918T131244Z-abuse@ok.example.eml").string();
+  std::ofstream(orphan) << "Date: Tue, 18 Sep 2001 13:12:44 +0000\r\nTo: abuse@ok.example,\r\n"
+                           " noc@ok.example\r\nMessage-ID: <orphan@x>\r\n\r\nbody\r\n";
+  std::ofstream(dir_ / "outbox" / ".tmp.eml") << "Message-ID: <tmp@x>\r\nTo: a@b.example\r\n\r\n";
+  Queue("known", "abuse@known.example");
+  auto mails = ListOutbox((dir_ / "outbox").string());
+  ASSERT_TRUE(mails.ok()) << mails.status().ToString();
+  // The orphan only: the known mail's file has no To header, and temporary
+  // files are not mails.
+  ASSERT_EQ(mails->size(), 1u);
+  EXPECT_EQ((*mails)[0].message_id, "<orphan@x>");
+  EXPECT_EQ((*mails)[0].path, orphan);
+  auto worker = StartWorker();
+  auto queued = QueueUnrecordedMails((dir_ / "outbox").string(), deliveries_.get(), store_.get(),
+                                     worker.get());
+  ASSERT_TRUE(queued.ok()) << queued.status().ToString();
+  EXPECT_EQ(*queued, 1);
+  ASSERT_TRUE(worker->Stop().ok());
+  DeliveryRecord record = StateOf("<orphan@x>");
+  EXPECT_EQ(record.state, DeliveryRecord::State::kSent);
+  EXPECT_EQ(record.recipients, (std::vector<std::string>{"abuse@ok.example", "noc@ok.example"}));
+  EXPECT_EQ(record.contact, "abuse@ok.example");
+  EXPECT_EQ(StateOf("known").state, DeliveryRecord::State::kSent);
+  for (const auto& [text, times] : sender_.accepted()) EXPECT_EQ(times, 1) << text;
+  auto again = QueueUnrecordedMails((dir_ / "outbox").string(), deliveries_.get(), store_.get(),
+                                    StartWorker().get());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+}
 
 TEST_F(DeliveryWorkerTest, SendsEachMailOnceRetriesTemporaryAndRecordsPermanentFailures) {
   sender_.Script("abuse@temp.example", {451});

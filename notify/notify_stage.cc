@@ -7,6 +7,7 @@
 #include "core/kv_store.h"
 #include "core/log.h"
 #include "notify/delivery_worker.h"
+#include "notify/outbox_recovery.h"
 #include "notify/mail_header.h"
 #include "notify/owner_batcher.h"
 #include "notify/report_renderer.h"
@@ -83,6 +84,11 @@ core::Status NotifyStage::Run() {
   DeliveryStore deliveries(state->get());
   auto worker = StartDelivery(config_.notify, &deliveries);
   if (!worker.ok()) return worker.status();
+  if (*worker) {
+    auto recovered =
+        QueueUnrecordedMails(config_.notify.outbox, &deliveries, state->get(), worker->get());
+    if (!recovered.ok()) return recovered.status();
+  }
   auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input);
   if (!receiver.ok()) return receiver.status();
   OwnerBatcher batcher(config_.notify.window_us);
