@@ -71,7 +71,9 @@ TEST(AutoParserTest, EventsCarryTheFormatThatParsedThem) {
   testing_util::ExpectParsed(parser, ctx, kSamples[4].first, want);
   for (const auto& [line, format] : kSamples) {
     v1::ProbeEvent event;
-    if (parser.Parse(line, ctx, &event).outcome == ParseOutcome::kEvent) EXPECT_EQ(event.format(), format) << line;
+    if (parser.Parse(line, ctx, &event).outcome == ParseOutcome::kEvent) {
+      EXPECT_EQ(event.format(), format) << line;
+    }
   }
 }
 

@@ -19,9 +19,7 @@ const std::string kHead = "Sep 18 09:12:44 fw kernel: ipfw: ";
 class IpfwParserTest : public ::testing::Test {
  protected:
   IpfwParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
+    ctx_ = testing_util::EdtContext();
   }
   static Expected Want(v1::Protocol proto, uint32_t sport, uint32_t dport, std::string rule,
                        std::string src = "198.18.0.7", std::string dst = "192.0.2.1") {

@@ -19,6 +19,17 @@ inline std::string AddressBytes(const std::string& text) {
   return text.empty() ? std::string() : core::IpAddress::Parse(text)->ToBytes();
 }
 
+// The context most parser tests use: a log of 2001 whose stamps without an
+// offset are EDT (-04:00), with an optional configured sensor.
+inline ParseContext EdtContext(std::string sensor = "") {
+  ParseContext ctx;
+  ctx.default_year = 2001;
+  ctx.utc_offset_minutes = -240;
+  ctx.tz_name = "EDT";
+  ctx.sensor = std::move(sensor);
+  return ctx;
+}
+
 // Every field a parser sets; raw is the line given to ExpectParsed.
 struct Expected {
   std::string sensor;

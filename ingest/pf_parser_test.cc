@@ -18,10 +18,7 @@ constexpr int64_t kStamp = 1000818764;  // 2001-09-18 09:12:44 EDT
 class PfParserTest : public ::testing::Test {
  protected:
   PfParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
-    ctx_.sensor = "obsd";
+    ctx_ = testing_util::EdtContext("obsd");
   }
   static Expected Want(v1::Protocol proto, uint32_t sport, uint32_t dport, std::string rule,
                        std::string src = "198.18.0.7", std::string dst = "192.0.2.1") {

@@ -19,9 +19,7 @@ constexpr int64_t kStamp = 1000818764;
 class PortsentryParserTest : public ::testing::Test {
  protected:
   PortsentryParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
+    ctx_ = testing_util::EdtContext();
   }
   Expected Want(std::string src, uint32_t port, v1::Protocol proto, v1::Kind kind, std::string sig) {
     Expected e;

@@ -25,10 +25,7 @@ const std::vector<std::string> kRecord = {
 class SnortFullParserTest : public ::testing::Test {
  protected:
   SnortFullParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
-    ctx_.sensor = "ids1";
+    ctx_ = testing_util::EdtContext("ids1");
   }
   // Feeds the lines; returns the outcome of each.
   std::vector<ParseOutcome> Feed(const std::vector<std::string>& lines) {

@@ -21,10 +21,7 @@ const std::string kTail =
 class SnortParserTest : public ::testing::Test {
  protected:
   SnortParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
-    ctx_.sensor = "ids1";
+    ctx_ = testing_util::EdtContext("ids1");
   }
   static Expected Want(std::string format = "snort") {
     Expected e;

@@ -19,9 +19,7 @@ const std::string kHead = "Sep 18 09:12:44 gw sshd[4242]: ";
 class SshdParserTest : public ::testing::Test {
  protected:
   SshdParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
+    ctx_ = testing_util::EdtContext();
   }
   static Expected Want(std::string src, uint32_t port, std::string sig,
                        v1::Kind kind = v1::KIND_BRUTE_FORCE) {

@@ -18,9 +18,7 @@ constexpr int64_t kStamp = 1000818764;  // 2001-09-18 09:12:44 EDT
 class TcpWrappersParserTest : public ::testing::Test {
  protected:
   TcpWrappersParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
+    ctx_ = testing_util::EdtContext();
   }
   static Expected Want(std::string src, std::string daemon) {
     Expected e;

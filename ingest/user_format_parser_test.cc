@@ -61,9 +61,7 @@ std::unique_ptr<UserFormatParser> Compiled(const core::FormatConfig& f) {
 class UserFormatParserTest : public ::testing::Test {
  protected:
   UserFormatParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
+    ctx_ = testing_util::EdtContext();
   }
   Expected Want(std::string format, std::string sensor, std::string src, v1::Kind kind) const {
     Expected e;

@@ -19,9 +19,7 @@ const std::string kHead = "Sep 18 09:12:44 gw xinetd[310]: ";
 class XinetdParserTest : public ::testing::Test {
  protected:
   XinetdParserTest() {
-    ctx_.default_year = 2001;
-    ctx_.utc_offset_minutes = -240;
-    ctx_.tz_name = "EDT";
+    ctx_ = testing_util::EdtContext();
   }
   static Expected Want(std::string src, std::string sig, std::string sensor = "gw") {
     Expected e;
