@@ -1,4 +1,4 @@
-// Events per second through one stage link (BatchSender -> BatchReceiver) in
+// Events per second through one acknowledged stage link (BatchSender -> BatchReceiver) in
 // batches of 512, over inproc, ipc and tcp on loopback; sender and receiver
 // on two threads as in the pipeline.
 #include <benchmark/benchmark.h>
@@ -31,11 +31,16 @@ void RunLink(benchmark::State& state, const std::string& endpoint) {
       auto sender = core::BatchSender::Connect(context, endpoint, "bench");
       for (int64_t i = 0; i < n && sender.ok(); ++i) {
         v1::Envelope copy = batch;
+        copy.set_batch_seq(static_cast<uint64_t>(i + 1));
         if (!(*sender)->Send(&copy).ok()) break;
       }
+      if (sender.ok()) (void)(*sender)->WaitAllAcked();
     });
     for (int64_t got = 0; got < n;) {
-      if ((*receiver)->Receive(std::chrono::milliseconds(1000))) ++got;
+      if (auto r = (*receiver)->Receive(std::chrono::milliseconds(1000))) {
+        (*receiver)->Ack(*r);
+        ++got;
+      }
     }
     batches += n;
   }

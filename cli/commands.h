@@ -12,6 +12,8 @@ void AddToolCommands(CLI::App& app, int* exit_code);
 void AddDedupCommands(CLI::App& app, int* exit_code);
 // `cache stats`, `cache purge [PREFIX]`: the enrich stage's persistent netblock cache.
 void AddCacheCommands(CLI::App& app, int* exit_code);
+// `keys generate --dir DIR --name NAME`, `keys show FILE`: CURVE key files (cli/keys_commands.cc).
+void AddKeysCommands(CLI::App& app, int* exit_code);
 // `whois ADDRESS` over WHOIS (cli/cache_commands.cc): the servers asked, the
 // referrals followed, the parsed record and the cache state, as text or JSON.
 // `servers` are NAME=HOST:PORT overrides of [enrich.whois] servers.

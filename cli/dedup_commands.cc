@@ -21,7 +21,7 @@ namespace {
 
 struct Options {
   std::string state = "state", address, config, kind = "human", message_id, duration = "30d";
-  bool json = false, fixed = false;
+  bool json = false, fixed = false, all = false;
 };
 
 // Everything a command needs: the parsed address, the store, the config.
@@ -79,7 +79,31 @@ int WriteOutputs(const char* command, const Options& o, const Context& c) {
   return 0;
 }
 
+// Every history as one JSON object per line, in address key order: an
+// export to compare or to archive.
+int HistoryAllCommand(const Options& o) {
+  Context c;
+  if (int rc = Open("history", o, false, true, &c)) return rc;
+  core::Status s = c.store->ForEach([](const v1::AddressHistory& h) {
+    std::cout << HistoryJson(h).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return true;
+  });
+  if (!s.ok()) return Fail("history", s);
+  return 0;
+}
+
 int HistoryCommand(const Options& o) {
+  if (o.all) {
+    if (!o.address.empty()) {
+      std::cerr << "abuseflow history: give an address or --all, not both\n";
+      return 2;
+    }
+    return HistoryAllCommand(o);
+  }
+  if (o.address.empty()) {
+    std::cerr << "abuseflow history: give an address, or --all\n";
+    return 2;
+  }
   Context c;
   if (int rc = Open("history", o, true, true, &c)) return rc;
   auto history = c.store->Get(c.address);
@@ -224,8 +248,9 @@ void AddDedupCommands(CLI::App& app, int* exit_code) {
 
   CLI::App* history = app.add_subcommand("history", "Show the history of an address");
   state(history);
-  address(history);
+  history->add_option("address", o->address, "IPv4 or IPv6 address");
   history->add_flag("--json", o->json, "print JSON (docs/cli.md) instead of text");
+  history->add_flag("--all", o->all, "every history, one JSON object per line, in key order");
   history->callback([o, exit_code] { *exit_code = HistoryCommand(*o); });
 
   CLI::App* blocks = app.add_subcommand("blocks", "List, set or lift blocks");

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
       "abuseflow: turns the probe, scan and exploit lines of network sensors into one abuse\n"
       "notice per owner of the attacking addresses."};
   app.require_subcommand(1);
+  app.fallthrough();  // --log-level also after the subcommand (systemd units append options)
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   abuseflow::cli::AddToolCommands(app, &exit_code);
   abuseflow::cli::AddDedupCommands(app, &exit_code);
   abuseflow::cli::AddCacheCommands(app, &exit_code);
+  abuseflow::cli::AddKeysCommands(app, &exit_code);
   abuseflow::notify::AddNotifyCommands(app, &exit_code);  // replies import, report monthly
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -8,6 +8,8 @@
 #include "core/log.h"
 #include "core/shutdown.h"
 #include "enrich/shard_router.h"
+#include "core/curve.h"
+#include "core/zap_authenticator.h"
 
 namespace abuseflow::cli {
 namespace {
@@ -36,10 +38,18 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
   zmq::context_t context;
   const std::string enrich_ep = "inproc://enrich", dedup_ep = "inproc://dedup",
                     notify_ep = "inproc://notify";
-  ingest::IngestStage ingest(config, {&context, "", enrich_ep, 1});
-  enrich::EnrichStage enrich(config, {&context, enrich_ep, dedup_ep, 1});
-  dedup::DedupStage dedup(config, {&context, dedup_ep, notify_ep, 1});
-  notify::NotifyStage notify(config, {&context, notify_ep, "", 1});
+  core::StageLinks base{&context};
+  auto links = [&](std::string input, std::vector<std::string> outputs, std::string name) {
+    core::StageLinks l = base;
+    l.input = std::move(input);
+    l.outputs = std::move(outputs);
+    l.name = std::move(name);
+    return l;
+  };
+  ingest::IngestStage ingest(config, links("", {enrich_ep}, "ingest"));
+  enrich::EnrichStage enrich(config, links(enrich_ep, {dedup_ep}, "enrich"));
+  dedup::DedupStage dedup(config, links(dedup_ep, {notify_ep}, "dedup"));
+  notify::NotifyStage notify(config, links(notify_ep, {}, "notify"));
   std::mutex mu;
   core::Status failure;
   {
@@ -52,30 +62,79 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
   return PipelineSummary{ingest.stats(), enrich.stats(), dedup.stats(), notify.stats()};
 }
 
-core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers,
-                         int shard) {
+namespace {
+
+// The index'th entry of a list of endpoints given on the command line as
+// --shard/--worker; required when the list has several.
+core::Result<int> PickInstance(const std::vector<std::string>& list, int index, const char* key,
+                               const char* flag) {
+  if (index < 0 && list.size() > 1) {
+    return core::Status::InvalidArgument(std::string("[endpoints] ") + key + " lists " +
+                                         std::to_string(list.size()) + " endpoints: give " + flag + " K");
+  }
+  if (index >= 0 && index >= static_cast<int>(std::max<size_t>(1, list.size()))) {
+    return core::Status::InvalidArgument(std::string(flag) + " " + std::to_string(index) + " but [endpoints] " +
+                                         key + " lists " + std::to_string(std::max<size_t>(1, list.size())));
+  }
+  return index < 0 ? 0 : index;
+}
+
+std::vector<std::string> OrOne(const std::vector<std::string>& list, const std::string& one) {
+  return list.empty() ? std::vector<std::string>{one} : list;
+}
+
+}  // namespace
+
+core::Status RunOneStage(const std::string& stage, const core::Config& config, const StageOptions& o) {
   zmq::context_t context;
+  auto security = core::LinkSecurity::FromConfig(config.security);
+  if (!security.ok()) return security.status();
+  std::unique_ptr<core::ZapAuthenticator> zap;
+  if (security->enabled()) {
+    auto started = core::ZapAuthenticator::Start(context, *security);
+    if (!started.ok()) return started.status();
+    zap = std::move(started).value();
+  }
   const core::EndpointsConfig& ep = config.endpoints;
+  const std::vector<std::string> workers = OrOne(ep.enrich_workers, ep.enrich);
+  const std::vector<std::string> shards = OrOne(ep.dedup_shards, ep.dedup);
+  core::StageLinks links{&context};
+  links.security = &*security;
+  links.producers = o.producers;
+  links.streams = o.streams;
   if (stage == "ingest") {  // binds endpoints.ingest for remote agents if it is set
-    return ingest::IngestStage(config, {&context, ep.ingest, ep.enrich, producers}).Run();
+    links.input = ep.ingest;
+    links.outputs = workers;
+    links.name = "ingest";
+    return ingest::IngestStage(config, links).Run();
   }
   if (stage == "enrich") {  // routes by address to every dedup shard (enrich/shard_router.h)
-    std::vector<std::string> shards;
-    if (ep.dedup_shards.size() > 1) shards = ep.dedup_shards;
-    return enrich::EnrichStage(config, {&context, ep.enrich, ep.dedup, producers}, shards).Run();
+    auto worker = PickInstance(ep.enrich_workers, o.worker, "enrich", "--worker");
+    if (!worker.ok()) return worker.status();
+    links.input = workers[*worker];
+    links.outputs = shards;
+    links.name = "enrich-" + std::to_string(*worker);
+    return enrich::EnrichStage(config, links).Run();
   }
   if (stage == "dedup") {
-    if (shard < 0 && ep.dedup_shards.size() > 1) {
-      return core::Status::InvalidArgument("[endpoints] dedup lists " +
-                                           std::to_string(ep.dedup_shards.size()) +
-                                           " shards: give --shard K");
-    }
-    auto shard_config = enrich::DedupShardConfig(config, shard < 0 ? 0 : shard);
+    auto shard = PickInstance(ep.dedup_shards, o.shard, "dedup", "--shard");
+    if (!shard.ok()) return shard.status();
+    auto shard_config = enrich::DedupShardConfig(config, *shard);
     if (!shard_config.ok()) return shard_config.status();
     const core::Config& c = *shard_config;
-    return dedup::DedupStage(c, {&context, c.endpoints.dedup, ep.notify, producers}).Run();
+    links.input = c.endpoints.dedup;
+    links.outputs = {ep.notify};
+    links.name = "dedup-" + std::to_string(*shard);
+    links.shard = *shard;
+    links.shard_count = static_cast<int>(shards.size());
+    links.upstream_workers = static_cast<int>(workers.size());
+    return dedup::DedupStage(c, links).Run();
   }
-  if (stage == "notify") return notify::NotifyStage(config, {&context, ep.notify, "", producers}).Run();
+  if (stage == "notify") {
+    links.input = ep.notify;
+    links.name = "notify";
+    return notify::NotifyStage(config, links).Run();
+  }
   return core::Status::InvalidArgument("unknown stage " + stage);
 }
 

@@ -23,13 +23,21 @@ struct PipelineSummary {
 // written. If one stage fails the others are stopped and its error returned.
 core::Result<PipelineSummary> RunInProcess(const core::Config& config);
 
+// What a stage process is told on its command line.
+struct StageOptions {
+  int producers = 1;  // ingest: remote agents pushing to [endpoints] ingest
+  int streams = 1;    // enrich, dedup, notify: ingest streams to see end before finishing
+  int shard = -1;     // dedup: which [endpoints] dedup shard to be (-1: none given)
+  int worker = -1;    // enrich: which [endpoints] enrich worker to be (-1: none given)
+};
+
 // Runs one stage (`ingest`, `enrich`, `dedup` or `notify`) in this process with
-// the endpoints of the config; `producers` is the number of upstream senders.
-// `shard` (dedup only, -1 = none): which `[endpoints] dedup` shard to be; it
-// binds that endpoint and keeps its state in `<state_dir>/shard-K` when the
-// config lists several shards (enrich/shard_router.h). Required then.
-core::Status RunOneStage(const std::string& stage, const core::Config& config, int producers,
-                         int shard = -1);
+// the endpoints of the config. A dedup shard binds its endpoint and keeps its
+// state in `<state_dir>/shard-K` when the config lists several shards
+// (enrich/shard_router.h); an enrich worker binds entry K of `[endpoints]
+// enrich`. Both are required when the lists have several entries. With
+// [security] curve, the links are authenticated and encrypted (core/curve.h).
+core::Status RunOneStage(const std::string& stage, const core::Config& config, const StageOptions& options);
 
 // The summary printed after a run: events, sources, owners, mails and where.
 std::string FormatSummary(const PipelineSummary& summary, const core::Config& config);

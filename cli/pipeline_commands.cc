@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/pipeline.h"
 #include "core/log.h"
+#include "core/metrics_server.h"
 #include "core/shutdown.h"
 
 namespace abuseflow::cli {
@@ -14,8 +15,7 @@ struct PipelineOptions {
   std::vector<std::string> registries;
   std::string state_dir;
   std::string outbox;
-  int producers = 1;
-  int shard = -1;  // dedup --shard; -1: not given
+  StageOptions stage;
 };
 
 // Loads the config (or the defaults) and applies the command-line overrides.
@@ -56,6 +56,21 @@ void AddCommonOptions(CLI::App* cmd, PipelineOptions* o, bool overrides) {
   cmd->add_option("--outbox", o->outbox, "folder the .eml files are written to");
 }
 
+// Starts the [metrics] endpoint when `listen` is set (null when not); when it
+// cannot bind, prints why, sets exit code 1 and returns false.
+bool StartMetrics(const core::Config& config, const std::vector<std::string>& stages,
+                  const std::string& command, int* exit_code,
+                  std::unique_ptr<core::MetricsServer>* server) {
+  auto started = core::StartMetricsServer(config.metrics, stages);
+  if (!started.ok()) {
+    std::cerr << "abuseflow " << command << ": " << started.status().ToString() << "\n";
+    *exit_code = 1;
+    return false;
+  }
+  *server = std::move(started).value();
+  return true;
+}
+
 }  // namespace
 
 void AddPipelineCommands(CLI::App& app, int* exit_code) {
@@ -73,6 +88,8 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
     }
     // Live inputs never end: the first signal drains the pipeline (exit 0).
     if (ingest::HasLiveInputs(*config)) core::InstallDrainSignalHandlers();
+    std::unique_ptr<core::MetricsServer> metrics;
+    if (!StartMetrics(*config, {"ingest", "enrich", "dedup", "notify"}, "run", exit_code, &metrics)) return;
     auto summary = RunInProcess(*config);
     if (!summary.ok()) {
       std::cerr << "abuseflow run: " << summary.status().ToString() << "\n";
@@ -87,17 +104,27 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
     CLI::App* cmd = app.add_subcommand(
         stage, std::string("Run the ") + stage + " stage alone, with the endpoints of the config");
     AddCommonOptions(cmd, options.get(), std::string(stage) != "enrich" && std::string(stage) != "dedup");
-    cmd->add_option("--producers", options->producers,
-                    std::string(stage) == "ingest"
-                        ? "remote agents (`abuseflow ingest` on sensor hosts) pushing to "
-                          "[endpoints] ingest; the stage ends after each has ended its stream"
-                        : "upstream processes, e.g. one `abuseflow ingest` per sensor host connected "
-                          "to this stage's endpoint; the stage ends after each has ended its stream")
-        ->check(CLI::Range(1, 1024));
+    if (std::string(stage) == "ingest") {
+      cmd->add_option("--producers", options->stage.producers,
+                      "remote agents (`abuseflow ingest` on sensor hosts) pushing to [endpoints] ingest; "
+                      "the stage ends after each has ended its stream")
+          ->check(CLI::Range(1, 1024));
+    } else {
+      cmd->add_option("--streams", options->stage.streams,
+                      "ingest streams (one per `abuseflow ingest` process sending here) whose end "
+                      "this stage waits for; default 1")
+          ->check(CLI::Range(1, 1024));
+    }
     if (std::string(stage) == "dedup") {
-      cmd->add_option("--shard", options->shard,
+      cmd->add_option("--shard", options->stage.shard,
                       "which shard of the [endpoints] dedup list to be (0-based); required when "
                       "it lists several; state in <state_dir>/shard-K")
+          ->check(CLI::Range(0, 255));
+    }
+    if (std::string(stage) == "enrich") {
+      cmd->add_option("--worker", options->stage.worker,
+                      "which worker of the [endpoints] enrich list to be (0-based); required when it "
+                      "lists several")
           ->check(CLI::Range(0, 255));
     }
     cmd->callback([options, exit_code, name = std::string(stage)] {
@@ -109,7 +136,9 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
         return;
       }
       if (name == "ingest" && ingest::HasLiveInputs(*config)) core::InstallDrainSignalHandlers();
-      core::Status s = RunOneStage(name, *config, options->producers, options->shard);
+      std::unique_ptr<core::MetricsServer> metrics;
+      if (!StartMetrics(*config, {name}, name, exit_code, &metrics)) return;
+      core::Status s = RunOneStage(name, *config, options->stage);
       if (!s.ok()) {
         std::cerr << "abuseflow " << name << ": " << s.ToString() << "\n";
         *exit_code = 1;

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "core/curve.h"
 #include "core/format_check.h"
 #include "core/ip_prefix.h"
 #include "core/mailbox.h"
@@ -211,6 +212,9 @@ Status ReadIngest(const toml::table& t, const std::string& base, IngestConfig* c
   TableReader r(t, "ingest", base);
   Status status;
   AF_TRY(r.Int("batch_size", 1, 65536, &c->batch_size));
+  int quota_mb = static_cast<int>(c->journal_quota_bytes >> 20);
+  AF_TRY(r.Int("journal_quota_mb", 1, 1 << 24, &quota_mb));
+  c->journal_quota_bytes = static_cast<uint64_t>(quota_mb) << 20;
   if (const toml::array* formats = r.ArrayOfTables("format", &status)) {
     for (const toml::node& node : *formats) {
       FormatConfig f;
@@ -418,6 +422,56 @@ Status ReadSmtp(const toml::table& t, const std::string& base, SmtpConfig* c) {
   return r.Finish();
 }
 
+// [metrics] listen = "HOST:PORT" or "[V6]:PORT" (port 0: any free one).
+Status ReadMetrics(const toml::table& t, const std::string& base, MetricsConfig* c) {
+  TableReader r(t, "metrics", base);
+  AF_TRY(r.String("listen", &c->listen));
+  AF_TRY(r.Finish());
+  if (c->listen.empty()) return Status::Ok();
+  const size_t colon = c->listen.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : c->listen.substr(colon + 1);
+  int value = -1;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (colon == 0 || colon == std::string::npos || port.empty() || ec != std::errc() ||
+      ptr != port.data() + port.size() || value < 0 || value > 65535) {
+    return Status::InvalidArgument("key 'metrics.listen' must be HOST:PORT, e.g. \"127.0.0.1:9464\"");
+  }
+  return Status::Ok();
+}
+
+// [security] (core/curve.h). With curve on, the key files are read and every
+// key checked now, so that `config check` reports a bad key by its setting.
+Status ReadSecurity(const toml::table& t, const std::string& base, SecurityConfig* s) {
+  TableReader r(t, "security", base);
+  Status status;
+  auto resolve = [&](std::string* value) {
+    if (IsKeyFilePath(*value) && !fs::path(*value).is_absolute()) {
+      *value = (fs::path(base) / *value).lexically_normal().string();
+    }
+  };
+  AF_TRY(r.Bool("curve", &s->curve));
+  AF_TRY(r.Path("key_file", &s->key_file));
+  AF_TRY(r.StringList("allowed_keys", &s->allowed_keys));
+  for (std::string& key : s->allowed_keys) resolve(&key);
+  AF_TRY(r.String("server_key", &s->server_key));
+  resolve(&s->server_key);
+  if (const toml::table* keys = r.SubTable("server_keys", &status)) {
+    for (const auto& [endpoint, node] : *keys) {
+      const std::string name(endpoint.str());
+      if (!node.is_string() || (!name.starts_with("tcp://") && !name.starts_with("ipc://"))) {
+        return Status::InvalidArgument("key 'security.server_keys.\"" + name + "\"' at " + Where(node) +
+                                       " must map a tcp:// or ipc:// endpoint to a key string");
+      }
+      resolve(&(s->server_keys[name] = node.as_string()->get()));
+    }
+  }
+  AF_TRY(status);
+  AF_TRY(r.Bool("allow_plain_tcp", &s->allow_plain_tcp));
+  AF_TRY(r.Finish());
+  if (!s->curve) return Status::Ok();
+  return LinkSecurity::FromConfig(*s).status();
+}
+
 Status ReadSections(const toml::table& root, const std::string& base, Config* c) {
   TableReader r(root, "", base);
   Status status;
@@ -445,7 +499,15 @@ Status ReadSections(const toml::table& root, const std::string& base, Config* c)
   if (const toml::table* t = r.SubTable("endpoints", &status)) {
     TableReader p(*t, "endpoints", base);
     AF_TRY(p.String("ingest", &c->endpoints.ingest));
-    AF_TRY(p.String("enrich", &c->endpoints.enrich));
+    if (const toml::node* e = t->get("enrich"); e && e->is_array()) {
+      AF_TRY(p.StringList("enrich", &c->endpoints.enrich_workers));
+      if (c->endpoints.enrich_workers.empty() || c->endpoints.enrich_workers.size() > 256) {
+        return Status::InvalidArgument("key 'endpoints.enrich' must list 1 to 256 endpoints");
+      }
+      c->endpoints.enrich = c->endpoints.enrich_workers[0];
+    } else {
+      AF_TRY(p.String("enrich", &c->endpoints.enrich));
+    }
     if (const toml::node* d = t->get("dedup"); d && d->is_array()) {
       AF_TRY(p.StringList("dedup", &c->endpoints.dedup_shards));
       if (c->endpoints.dedup_shards.empty() || c->endpoints.dedup_shards.size() > 256) {
@@ -458,6 +520,10 @@ Status ReadSections(const toml::table& root, const std::string& base, Config* c)
     AF_TRY(p.String("notify", &c->endpoints.notify));
     AF_TRY(p.Finish());
   }
+  AF_TRY(status);
+  if (const toml::table* t = r.SubTable("metrics", &status)) AF_TRY(ReadMetrics(*t, base, &c->metrics));
+  AF_TRY(status);
+  if (const toml::table* t = r.SubTable("security", &status)) AF_TRY(ReadSecurity(*t, base, &c->security));
   AF_TRY(status);
   // The policy's "now": event time in a replay, wall time when live.
   const bool live = std::any_of(c->ingest.inputs.begin(), c->ingest.inputs.end(),

@@ -39,6 +39,8 @@ struct IngestConfig {
   std::vector<FormatConfig> formats;  // [[ingest.format]]; default none
   std::vector<InputConfig> inputs;
   int batch_size = 512;           // events per transport message; default 512
+  // Unacknowledged journal bytes before ingest stops reading ("journal_quota_mb"); default 1 GiB
+  uint64_t journal_quota_bytes = 1ULL << 30;
 };
 
 // [enrich.whois]: the WHOIS client (enrich/README.md, docs/whois.md).
@@ -177,6 +179,29 @@ struct EndpointsConfig {
   // `dedup` given as a list: one endpoint per dedup shard (enrich/README.md);
   // empty when it is a single string (one dedup, no shards).
   std::vector<std::string> dedup_shards;
+  // `enrich` given as a list: one endpoint per enrich worker (`enrich --worker K`
+  // binds entry K; ingest sends to all); empty when it is a single string.
+  std::vector<std::string> enrich_workers;
+};
+
+// [security]: ZeroMQ CURVE on the links between hosts (docs/security.md,
+// core/curve.h). A key is written as its 40 Z85 characters or as the path of
+// a .pub file (relative to the config file); paths are resolved at load.
+struct SecurityConfig {
+  bool curve = false;             // authenticate and encrypt every tcp link; default false
+  std::string key_file;           // this process's NAME.key (public + secret, mode 0600); required with curve
+  // Public keys (or .pub paths) of the peers allowed to connect to this
+  // process's bound sockets; every other key is refused; default none.
+  std::vector<std::string> allowed_keys;
+  std::string server_key;         // public key (or .pub path) of the servers this process connects to; default none
+  std::map<std::string, std::string> server_keys;  // [security.server_keys] endpoint -> key, overrides server_key; default none
+  bool allow_plain_tcp = false;   // allow plain tcp to hosts other than loopback; default false
+};
+
+// [metrics]: the Prometheus metrics and health endpoint (core/metrics_server.h,
+// docs/operations.md).
+struct MetricsConfig {
+  std::string listen;  // "HOST:PORT" or "[V6]:PORT" to serve GET /metrics and /health; default none: off
 };
 
 // The whole configuration file. Relative paths are resolved against the
@@ -188,6 +213,8 @@ struct Config {
   DedupConfig dedup;
   NotifyConfig notify;
   EndpointsConfig endpoints;
+  SecurityConfig security;
+  MetricsConfig metrics;
 };
 
 // Reads and validates a TOML config file. Unknown keys, wrong types and bad

@@ -1,6 +1,11 @@
 #include "core/config.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "core/curve.h"
 
 namespace abuseflow::core {
 namespace {
@@ -336,6 +341,81 @@ TEST(ConfigTest, MissingFileNamesThePath) {
   auto c = LoadConfig("/nonexistent/abuseflow.toml");
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("/nonexistent/abuseflow.toml"), std::string::npos);
+}
+
+TEST(ConfigTest, MetricsListenIsOffByDefaultAndChecked) {
+  EXPECT_EQ(ParseConfig("", "/")->metrics.listen, "");
+  auto c = ParseConfig("[metrics]\nlisten = \"127.0.0.1:9464\"\n", "/");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->metrics.listen, "127.0.0.1:9464");
+  EXPECT_TRUE(ParseConfig("[metrics]\nlisten = \"[::1]:0\"\n", "/").ok());
+  for (const char* text : {"[metrics]\nlisten = \"127.0.0.1\"\n", "[metrics]\nlisten = \":9464\"\n",
+                           "[metrics]\nlisten = \"h:65536\"\n", "[metrics]\nlisten = \"h:9x\"\n",
+                           "[metrics]\nlisten = 9464\n", "[metrics]\nport = 9464\n"}) {
+    auto bad = ParseConfig(text, "/");
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_NE(bad.status().message().find("metrics."), std::string::npos) << bad.status().message();
+  }
+}
+
+// Key files in a fresh directory, for the [security] tests.
+std::string SecurityDir(const char* name) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("config_test-security-" + std::to_string(::getpid()) + "-" + name);
+  std::filesystem::remove_all(dir);
+  EXPECT_TRUE(WriteKeyPair((dir / "keys").string(), "central", *GenerateCurveKeyPair()).ok());
+  EXPECT_TRUE(WriteKeyPair((dir / "keys").string(), "sensor1", *GenerateCurveKeyPair()).ok());
+  return dir.string();
+}
+
+TEST(ConfigTest, SecurityIsOffByDefaultAndReadsKeysAndPaths) {
+  auto off = ParseConfig("", "/");
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->security.curve);
+  EXPECT_FALSE(off->security.allow_plain_tcp);
+  const std::string dir = SecurityDir("ok");
+  const std::string inline_key = GenerateCurveKeyPair()->public_z85;
+  auto c = ParseConfig("[security]\ncurve = true\nkey_file = \"keys/central.key\"\n"
+                       "allowed_keys = [\"keys/sensor1.pub\", \"" + inline_key + "\"]\n"
+                       "server_key = \"keys/central.pub\"\n"
+                       "[security.server_keys]\n\"tcp://10.0.0.9:7301\" = \"" + inline_key + "\"\n",
+                       dir);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->security.curve);
+  EXPECT_EQ(c->security.key_file, dir + "/keys/central.key");
+  EXPECT_EQ(c->security.allowed_keys, (std::vector<std::string>{dir + "/keys/sensor1.pub", inline_key}));
+  EXPECT_EQ(c->security.server_key, dir + "/keys/central.pub");
+  EXPECT_EQ(c->security.server_keys.at("tcp://10.0.0.9:7301"), inline_key);
+  auto security = LinkSecurity::FromConfig(c->security);
+  ASSERT_TRUE(security.ok()) << security.status().ToString();
+  EXPECT_EQ(security->allowed_keys()[0], *ReadPublicKey(dir + "/keys/sensor1.pub"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ConfigTest, SecurityErrorsNameTheSetting) {
+  const std::string dir = SecurityDir("bad");
+  const std::string head = "[security]\ncurve = true\nkey_file = \"keys/central.key\"\n";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"[security]\ncurve = true\n", "security.key_file"},
+      {head + "allowed_keys = [\"tooshort\"]\n", "security.allowed_keys[0]"},
+      {head + "allowed_keys = [\"keys/missing.pub\"]\n", "security.allowed_keys[0]"},
+      {head + "server_key = \"keys/central.key.bak\"\n", "security.server_key"},
+      {head + "[security.server_keys]\n\"10.0.0.1:7301\" = \"keys/central.pub\"\n", "security.server_keys"},
+      {head + "curve_keys = 1\n", "security.curve_keys"},
+      {"[security]\ncurve = \"yes\"\n", "security.curve"},
+      {"[security]\ncurve = true\nkey_file = \"keys/sensor1.pub\"\n", "security.key_file"},
+  };
+  for (const auto& [text, want] : cases) {
+    auto c = ParseConfig(text, dir);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_NE(c.status().message().find(want), std::string::npos) << c.status().message();
+  }
+  std::filesystem::permissions(dir + "/keys/central.key", std::filesystem::perms::others_read,
+                               std::filesystem::perm_options::add);
+  auto open = ParseConfig(head, dir);
+  ASSERT_FALSE(open.ok());
+  EXPECT_NE(open.status().message().find("chmod 600"), std::string::npos) << open.status().message();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -1,53 +1,160 @@
 #include "dedup/dedup_stage.h"
 
+#include <chrono>
+#include <map>
+#include <set>
+
 #include "core/log.h"
-#include "dedup/block_outputs.h"
+#include "core/shutdown.h"
 
 namespace abuseflow::dedup {
+namespace {
+
+// After its streams have ended, how long dedup waits for the ends of stream
+// the other enrich workers pass on, to acknowledge them.
+constexpr auto kLinger = std::chrono::seconds(5);
+
+}  // namespace
 
 std::string HistoryDir(const std::string& state_dir) { return state_dir + "/history"; }
 
+// What one Run works with.
+struct DedupStage::Run_ {
+  std::unique_ptr<HistoryStore> store;
+  std::unique_ptr<Deduplicator> dedup;
+  std::unique_ptr<core::BatchReceiver> receiver;
+  std::unique_ptr<core::BatchSender> sender;
+  std::unique_ptr<BlockOutputs> outputs;
+  core::CauseOrder order;
+  LinkState link;
+  std::map<std::string, std::set<std::string>> ends_from;  // stream -> enrich workers that passed its end on
+  std::optional<std::chrono::steady_clock::time_point> finished_at;
+};
+
+// Applies one batch of a stream in its turn: history, link state and the
+// outgoing incident batch in one write; then acknowledges and sends it.
+core::Status DedupStage::Apply(core::CauseOrder::Ready& ready, Run_& run) {
+  auto log = core::Logger("dedup");
+  v1::Envelope& in = ready.parts[0].envelope;
+  v1::Envelope out;
+  out.set_cause_origin(ready.stream);
+  out.set_cause_seq(ready.seq);
+  out.set_shard(static_cast<uint32_t>(links_.shard));
+  out.set_shard_count(static_cast<uint32_t>(links_.shard_count));
+  out.set_batch_seq(run.link.TakeSeq());
+  if (in.has_end_of_stream()) {
+    *out.mutable_end_of_stream() = in.end_of_stream();
+    core::KvStore::Batch batch;
+    for (auto& [key, value] : run.link.Applied(ready.stream, ready.seq, out)) batch.Put(key, value);
+    if (core::Status s = run.store->raw().Write(batch); !s.ok()) return s;
+    run.link.MarkEnded(ready.stream);
+  } else {
+    auto extra = [&](const v1::IncidentBatch& incidents, HistoryStore::WriteSet* set) {
+      v1::Envelope copy = out;
+      *copy.mutable_incidents() = incidents;
+      set->raw_puts = run.link.Applied(ready.stream, ready.seq, copy);
+    };
+    if (core::Status s = run.dedup->Apply(in.enriched(), out.mutable_incidents(), extra); !s.ok()) {
+      log->error("history write failed, stopping error=\"{}\"", s.ToString());
+      return s;
+    }
+    if (run.dedup->blocks_changed()) {
+      run.dedup->ClearBlocksChanged();
+      if (core::Status s = run.outputs->WriteFrom(*run.store); !s.ok()) {
+        ++block_output_failures_;
+        log->warn("block outputs not updated error=\"{}\"", s.ToString());
+      }
+    }
+  }
+  for (const core::Received& r : ready.parts) run.receiver->Ack(r);
+  for (const core::Received& r : ready.copies) run.receiver->Ack(r);
+  return run.sender->Send(&out, 0);
+}
+
+bool DedupStage::Done(const Run_& run) const {
+  if (static_cast<int>(run.link.ended().size()) < links_.streams || run.sender->in_flight() > 0) return false;
+  for (const std::string& stream : run.link.ended()) {
+    auto it = run.ends_from.find(stream);
+    if (it == run.ends_from.end() || static_cast<int>(it->second.size()) < links_.upstream_workers) {
+      return run.finished_at && std::chrono::steady_clock::now() - *run.finished_at > kLinger;
+    }
+  }
+  return true;
+}
+
 core::Status DedupStage::Run() {
   auto log = core::Logger("dedup");
+  Run_ run;
   auto store = HistoryStore::Open(HistoryDir(config_.state_dir), false, kDefaultHistoryCache);
   if (!store.ok()) return store.status();
-  auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input);
+  run.store = std::move(store).value();
+  if (core::Status s = run.link.Load(run.store->raw(), &run.order); !s.ok()) return s;
+  auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input, links_.security);
   if (!receiver.ok()) return receiver.status();
-  auto sender = core::BatchSender::Connect(*links_.context, links_.output, "dedup");
+  run.receiver = std::move(receiver).value();
+  core::SenderOptions options;
+  options.security = links_.security;
+  auto sender = core::BatchSender::Connect(*links_.context, links_.outputs, links_.name, options);
   if (!sender.ok()) return sender.status();
+  run.sender = std::move(sender).value();
+  run.sender->set_ack_handler([&run](uint64_t seq) {
+    core::KvStore::Batch batch;
+    batch.Delete(LinkState::OutboxKey(seq));
+    if (core::Status s = run.store->raw().Write(batch); !s.ok()) {
+      core::Logger("dedup")->warn("acknowledged incident batch not removed seq={} error=\"{}\"", seq, s.message());
+    }
+  });
   HistoryLimits limits;
   limits.sample_lines = config_.dedup.sample_lines;
   limits.max_line_length = config_.dedup.max_line_length;
   limits.retention_us = config_.dedup.retention_us;
-  auto dedup = Deduplicator::Create(store->get(), limits, config_.dedup.policy);
+  auto dedup = Deduplicator::Create(run.store.get(), limits, config_.dedup.policy);
   if (!dedup.ok()) return dedup.status();
-  BlockOutputs outputs(BlocksDir(config_.state_dir), config_.dedup.block_hook);
-  core::Status status =
-      core::ReceiveUntilEnd(**receiver, links_.producers, [&](v1::Envelope& envelope) {
-        if (!envelope.has_enriched()) return core::Status::Ok();
-        v1::Envelope out;
-        if (core::Status s = (*dedup)->Apply(envelope.enriched(), out.mutable_incidents());
-            !s.ok()) {
-          log->error("history write failed, stopping error=\"{}\"", s.ToString());
-          return s;
-        }
-        if ((*dedup)->blocks_changed()) {
-          (*dedup)->ClearBlocksChanged();
-          if (core::Status s = outputs.WriteFrom(**store); !s.ok()) {
-            ++block_output_failures_;
-            log->warn("block outputs not updated error=\"{}\"", s.ToString());
-          }
-        }
-        return (*sender)->Send(&out);
-      });
-  stats_ = (*dedup)->stats();
+  run.dedup = std::move(dedup).value();
+  run.outputs = std::make_unique<BlockOutputs>(BlocksDir(config_.state_dir), config_.dedup.block_hook);
+  if (!run.link.outbox().empty()) log->info("sending again incident_batches={}", run.link.outbox().size());
+  for (v1::Envelope& e : run.link.outbox()) {
+    if (core::Status s = run.sender->Send(&e, 0); !s.ok()) return s;
+  }
+  run.link.outbox().clear();
+  core::Status status;
+  while (!Done(run)) {
+    if (core::StopRequested()) {
+      status = core::Status::Unavailable("stop requested");
+      break;
+    }
+    auto received = run.receiver->Receive(std::chrono::milliseconds(run.sender->in_flight() > 0 ? 1 : 20));
+    if (received) {
+      if (received->envelope.has_end_of_stream()) {
+        run.ends_from[received->envelope.cause_origin()].insert(received->envelope.origin());
+      }
+      if (run.order.Offer(&*received) == core::CauseOrder::Offered::kDone) {
+        run.receiver->Ack(*received);
+      }
+    }
+    while (auto ready = run.order.Pop()) {
+      if (status = Apply(*ready, run); !status.ok()) break;
+    }
+    if (!status.ok()) break;
+    if (status = run.sender->Poll(std::chrono::milliseconds(0)); !status.ok()) break;
+    if (!run.finished_at && static_cast<int>(run.link.ended().size()) >= links_.streams &&
+        run.sender->in_flight() == 0) {
+      run.finished_at = std::chrono::steady_clock::now();
+    }
+  }
+  stats_ = run.dedup->stats();
+  transport_ = run.sender->stats();
   if (!status.ok()) return status;
+  // The streams are complete: the next run waits for new ones.
+  core::KvStore::Batch batch;
+  for (const std::string& stream : run.link.ended()) batch.Delete("l/e/" + stream);
+  if (core::Status s = run.store->raw().Write(batch); !s.ok()) return s;
   log->info(
       "done batches={} events={} duplicates={} addresses_new={} incidents={} suppressed={} "
       "blocks={} lifts={}",
       stats_.batches, stats_.events, stats_.duplicates, stats_.new_addresses, stats_.incidents,
       stats_.suppressed, stats_.blocks, stats_.lifts);
-  return (*sender)->SendEndOfStream();
+  return core::Status::Ok();
 }
 
 }  // namespace abuseflow::dedup

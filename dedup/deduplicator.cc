@@ -241,7 +241,8 @@ core::Status Deduplicator::NoteOwners(int64_t now, std::map<core::IpAddress, Per
   return core::Status::Ok();
 }
 
-core::Status Deduplicator::Apply(const v1::EnrichedBatch& batch, v1::IncidentBatch* out) {
+core::Status Deduplicator::Apply(const v1::EnrichedBatch& batch, v1::IncidentBatch* out,
+                                 const ExtraWrites& extra) {
   std::map<core::IpAddress, PerAddress> by_address;  // ordered: deterministic output
   BatchCounts counts;
   if (core::Status s = Fold(batch, &by_address, &counts); !s.ok()) return s;
@@ -259,6 +260,7 @@ core::Status Deduplicator::Apply(const v1::EnrichedBatch& batch, v1::IncidentBat
   for (const std::string& origin : applied_.dirty())
     set.applied.emplace_back(origin, applied_.Save(origin));
   set.now_us = now_us_;
+  if (extra) extra(incidents, &set);
   if (core::Status s = store_->Commit(set); !s.ok()) return s;
   applied_.ClearDirty();
   if (set.retention_us) last_retention_us_ = *set.retention_us;

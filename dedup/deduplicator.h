@@ -51,7 +51,11 @@ class Deduplicator {
   // Updates the histories of the batch's addresses, the applied ids and the
   // policy records in one atomic write, then appends the incidents to `out`.
   // On a store error nothing of the batch is applied.
-  core::Status Apply(const v1::EnrichedBatch& batch, v1::IncidentBatch* out);
+  // `extra`, when given, is called with the batch's incidents just before the
+  // write and may add its own keys to it (the stage's link state).
+  using ExtraWrites = std::function<void(const v1::IncidentBatch& incidents, HistoryStore::WriteSet* set)>;
+  core::Status Apply(const v1::EnrichedBatch& batch, v1::IncidentBatch* out,
+                     const ExtraWrites& extra = nullptr);
 
   const DedupStats& stats() const { return stats_; }
   // Policy time after the last batch.

@@ -29,6 +29,7 @@ core::Result<std::unique_ptr<HistoryStore>> HistoryStore::Open(const std::string
   core::KvStore::Options options;
   options.read_only = read_only;
   options.create_if_missing = !read_only;
+  options.sync_writes = !read_only;  // a batch is acknowledged upstream once its write returns
   auto kv = core::KvStore::Open(dir, options);
   if (!kv.ok()) return kv.status();
   return std::unique_ptr<HistoryStore>(new HistoryStore(std::move(kv).value(), cache_entries));
@@ -97,6 +98,8 @@ core::Status HistoryStore::Commit(const WriteSet& set) {
     batch.Put("n/" + r->first() + r->last(), r->SerializeAsString());
   if (set.now_us) batch.Put(kNowKey, Int64Bytes(*set.now_us));
   if (set.retention_us) batch.Put(kRetentionKey, Int64Bytes(*set.retention_us));
+  for (const auto& [key, value] : set.raw_puts) batch.Put(key, value);
+  for (const std::string& key : set.raw_deletes) batch.Delete(key);
   if (core::Status s = kv_->Write(batch); !s.ok()) return s;
   // Durable now: only then into the cache (a failed write leaves it as the database is).
   std::lock_guard lock(mu_);

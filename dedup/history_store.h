@@ -38,6 +38,10 @@ class HistoryStore {
     std::vector<core::IpAddress> deletes;  // histories removed by retention
     std::vector<const v1::NetblockRecord*> netblocks;  // per-owner records (OwnerViews)
     std::optional<int64_t> retention_us;  // policy time of a retention sweep done in this write
+    // Link state written with the history (dedup_stage.cc, keys "l/..."):
+    // stream cursors and the incidents waiting for notify's acknowledgement.
+    std::vector<std::pair<std::string, std::string>> raw_puts;
+    std::vector<std::string> raw_deletes;
   };
 
   // Opens (creating unless read-only) the history under `dir`, with a cache
@@ -53,6 +57,8 @@ class HistoryStore {
   void Keep(v1::AddressHistory&& history);
   // Writes everything in `set` in one atomic batch (with the block index).
   core::Status Commit(const WriteSet& set);
+  // The stage's link state beside the history (keys "l/...", dedup_stage.cc).
+  core::KvStore& raw() { return *kv_; }
   // Writes all `histories` in one atomic batch.
   core::Status PutAll(const std::vector<const v1::AddressHistory*>& histories);
   // Calls `fn` for every stored history in key order until it returns false.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <set>
 
 #include "core/log.h"
 #include "enrich/enricher.h"
@@ -13,6 +14,8 @@
 #include "enrich/override_source.h"
 #include "enrich/rdap_source.h"
 #include "enrich/shard_router.h"
+#include "enrich/upstream_acks.h"
+#include "core/shutdown.h"
 #include "enrich/whois_source.h"
 
 namespace abuseflow::enrich {
@@ -89,32 +92,6 @@ core::Result<std::unique_ptr<OwnerCacheStore>> OpenStore(const core::Config& con
   return store;
 }
 
-// The senders to the dedup shards, in shard order (one when not sharded).
-core::Result<std::vector<std::unique_ptr<core::BatchSender>>> ConnectShards(
-    zmq::context_t& context, const std::vector<std::string>& endpoints) {
-  std::vector<std::unique_ptr<core::BatchSender>> senders;
-  for (const std::string& endpoint : endpoints) {
-    auto sender = core::BatchSender::Connect(context, endpoint, "enrich");
-    if (!sender.ok()) return sender.status();
-    senders.push_back(std::move(*sender));
-  }
-  return senders;
-}
-
-// Sends `out[k]` to shard k: every one with a single shard (as before
-// sharding), only the non-empty ones with several.
-core::Status SendToShards(std::vector<v1::Envelope>& out,
-                          std::vector<std::unique_ptr<core::BatchSender>>& senders,
-                          EnrichStageStats* stats) {
-  for (size_t k = 0; k < senders.size(); ++k) {
-    int n = out[k].enriched().events_size();
-    if (n == 0 && senders.size() > 1) continue;
-    stats->shard_events[k] += n;
-    if (core::Status s = senders[k]->Send(&out[k]); !s.ok()) return s;
-  }
-  return core::Status::Ok();
-}
-
 void CollectStats(const Enricher& enricher, const Sources& sources, EnrichStageStats* stats) {
   stats->cache_hits = enricher.stats().cache_hits;
   stats->source_queries = enricher.stats().source_queries;
@@ -131,14 +108,43 @@ void CollectStats(const Enricher& enricher, const Sources& sources, EnrichStageS
   }
 }
 
-core::Status EndAllShards(std::vector<std::unique_ptr<core::BatchSender>>& senders) {
-  for (auto& sender : senders) {
-    if (core::Status s = sender->SendEndOfStream(); !s.ok()) return s;
+}  // namespace
+
+// Enriches one event batch into one part per shard and sends the parts.
+core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, core::BatchSender& sender,
+                                  UpstreamAcks& acks) {
+  const size_t shards = sender.peers();
+  std::vector<v1::Envelope> out(shards);
+  const v1::Envelope& in = received.envelope;
+  for (v1::Envelope& part : out) {
+    part.set_cause_origin(in.cause_origin());
+    part.set_cause_seq(in.cause_seq());
+    if (in.has_end_of_stream()) *part.mutable_end_of_stream() = in.end_of_stream();
+  }
+  if (in.has_events()) {
+    for (v1::ProbeEvent& event : *received.envelope.mutable_events()->mutable_events()) {
+      auto address = core::IpAddress::FromBytes(event.src());
+      if (!address) {
+        ++stats_.rejected;
+        continue;
+      }
+      int shard = ShardOf(event.src(), static_cast<int>(shards));
+      v1::EnrichedEvent* enriched = out[shard].mutable_enriched()->add_events();
+      *enriched->mutable_owner() = enricher.Resolve(*address);
+      *enriched->mutable_event() = std::move(event);
+      ++stats_.events;
+      ++stats_.shard_events[shard];
+    }
+    ++stats_.batches;
+  }
+  for (size_t k = 0; k < shards; ++k) {
+    if (!out[k].has_end_of_stream()) out[k].mutable_enriched();
+    out[k].set_batch_seq(sender.NextSeq());
+    acks.AddPart(in, out[k].batch_seq());
+    if (core::Status s = sender.Send(&out[k], static_cast<int>(k)); !s.ok()) return s;
   }
   return core::Status::Ok();
 }
-
-}  // namespace
 
 core::Status EnrichStage::Run() {
   auto log = core::Logger("enrich");
@@ -155,46 +161,51 @@ core::Status EnrichStage::Run() {
     store = std::move(*opened);
     log->info("cache loaded entries={} corrupt={}", stats_.cache_loaded, stats_.cache_corrupt);
   }
-  auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input);
+  auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input, links_.security);
   if (!receiver.ok()) return receiver.status();
-  std::vector<std::string> outputs = shard_outputs_;
-  if (outputs.empty()) outputs = {links_.output};
-  auto senders = ConnectShards(*links_.context, outputs);
-  if (!senders.ok()) return senders.status();
-  const int shards = static_cast<int>(outputs.size());
-  stats_.shard_events.assign(outputs.size(), 0);
+  core::SenderOptions options;
+  options.security = links_.security;
+  auto sender = core::BatchSender::Connect(*links_.context, links_.outputs, links_.name, options);
+  if (!sender.ok()) return sender.status();
+  stats_.shard_events.assign(links_.outputs.size(), 0);
   Enricher enricher(sources.order, &cache);
   enricher.set_overrides(&overrides);
   enricher.set_never_mail(&never_mail);
-  core::Status status =
-      core::ReceiveUntilEnd(**receiver, links_.producers, [&](v1::Envelope& envelope) {
-        if (!envelope.has_events()) return core::Status::Ok();
-        std::vector<v1::Envelope> out(outputs.size());
-        for (v1::ProbeEvent& event : *envelope.mutable_events()->mutable_events()) {
-          auto address = core::IpAddress::FromBytes(event.src());
-          if (!address) {
-            ++stats_.rejected;
-            continue;
-          }
-          int shard = ShardOf(event.src(), shards);
-          v1::EnrichedEvent* enriched = out[shard].mutable_enriched()->add_events();
-          *enriched->mutable_owner() = enricher.Resolve(*address);
-          *enriched->mutable_event() = std::move(event);
-          ++stats_.events;
-        }
-        ++stats_.batches;
-        return SendToShards(out, *senders, &stats_);
-      });
+  UpstreamAcks acks;
+  std::set<std::string> ended;  // streams whose end every shard has acknowledged
+  (*sender)->set_ack_handler([&](uint64_t seq) {
+    for (core::Received& done : acks.Acked(seq)) {
+      if (done.envelope.has_end_of_stream()) ended.insert(done.envelope.cause_origin());
+      (*receiver)->Ack(done);
+    }
+  });
+  core::Status status;
+  while (static_cast<int>(ended.size()) < links_.streams || acks.pending() > 0) {
+    if (core::StopRequested()) {
+      status = core::Status::Unavailable("stop requested");
+      break;
+    }
+    auto received = (*receiver)->Receive(std::chrono::milliseconds((*sender)->in_flight() > 0 ? 1 : 50));
+    if (received && (received->envelope.has_events() || received->envelope.has_end_of_stream())) {
+      if (!acks.Start(*received)) {
+        ++stats_.resends_ignored;
+      } else if (status = Forward(*received, enricher, **sender, acks); !status.ok()) {
+        break;
+      }
+    }
+    if (status = (*sender)->Poll(std::chrono::milliseconds(0)); !status.ok()) break;
+  }
   CollectStats(enricher, sources, &stats_);
+  stats_.transport = (*sender)->stats();
   if (!status.ok()) return status;
   log->info(
       "done events={} cache_hits={} registry_queries={} whois_queries={} "
       "whois_more_specific_queries={} unresolved={} "
-      "overridden={} never_mail_removed={} rdap_queries={} rdap_failures={} shards={}",
+      "overridden={} never_mail_removed={} rdap_queries={} rdap_failures={} shards={} resent={}",
       stats_.events, stats_.cache_hits, stats_.source_queries, stats_.whois_queries,
-      stats_.whois_more_specific_queries, stats_.unresolved, stats_.overridden, stats_.never_mail_removed, stats_.rdap_queries,
-      stats_.rdap_failures, shards);
-  return EndAllShards(*senders);
+      stats_.whois_more_specific_queries, stats_.unresolved, stats_.overridden, stats_.never_mail_removed,
+      stats_.rdap_queries, stats_.rdap_failures, links_.outputs.size(), stats_.transport.resent);
+  return core::Status::Ok();
 }
 
 }  // namespace abuseflow::enrich

@@ -5,9 +5,12 @@
 #include <vector>
 
 #include "core/config.h"
-#include "core/stage_loop.h"
+#include "core/stage_links.h"
+#include "enrich/upstream_acks.h"
 
 namespace abuseflow::enrich {
+
+class Enricher;
 
 struct EnrichStageStats {
   uint64_t batches = 0;
@@ -26,6 +29,8 @@ struct EnrichStageStats {
   uint64_t overridden = 0;          // events answered by an [[enrich.override]]
   uint64_t never_mail_removed = 0;  // mailboxes removed from fresh answers (never_mail)
   std::vector<uint64_t> shard_events;  // events sent to each dedup shard
+  uint64_t resends_ignored = 0;     // upstream batches received again while still in work
+  core::TransportStats transport;   // the link to dedup
 };
 
 // The enrich stage: loads the offline registries named in the config, sets
@@ -36,22 +41,25 @@ struct EnrichStageStats {
 // enriched batches to dedup. Runs on the calling thread until every producer
 // has ended or a stop is requested. See enrich/README.md.
 //
-// With several dedup shards (`shard_outputs`, one endpoint each, in shard
-// order) each event goes to the shard ShardOf its source address
-// (enrich/shard_router.h), and every shard gets the end of stream; with none
-// given, everything goes to links.output.
+// links.outputs are the dedup shards' endpoints, in shard order; each event
+// goes to the shard ShardOf its source address (enrich/shard_router.h), and
+// every shard gets a part of every batch (empty ones too: dedup applies a
+// stream in order) and the end of stream. An ingest batch is acknowledged
+// once every shard has acknowledged its part; nothing is kept here, so a
+// restarted enrich gets the unacknowledged batches again from ingest.
 class EnrichStage {
  public:
-  EnrichStage(const core::Config& config, core::StageLinks links,
-              std::vector<std::string> shard_outputs = {})
-      : config_(config), links_(std::move(links)), shard_outputs_(std::move(shard_outputs)) {}
+  EnrichStage(const core::Config& config, core::StageLinks links)
+      : config_(config), links_(std::move(links)) {}
   core::Status Run();
   const EnrichStageStats& stats() const { return stats_; }
 
  private:
+  core::Status Forward(core::Received& received, Enricher& enricher, core::BatchSender& sender,
+                       UpstreamAcks& acks);
+
   const core::Config& config_;
   core::StageLinks links_;
-  std::vector<std::string> shard_outputs_;
   EnrichStageStats stats_;
 };
 

@@ -120,17 +120,20 @@ core::Status IngestStage::OpenInputs(std::vector<Active>* active) {
   return core::Status::Ok();
 }
 
-// Sends the batch (if full, or always with `flush`), then saves every live
-// input's position: at that moment every line they returned is in a sent
-// batch or was no event.
-core::Status IngestStage::SendAndCommit(std::vector<Active>& active, bool flush) {
-  if (envelope_.events().events_size() == 0 || (!flush && !batch_full_)) return core::Status::Ok();
-  core::Status s = sender_->Send(&envelope_);
-  // Clearing the repeated field keeps its events allocated for the next batch;
-  // Envelope::Clear() would free the whole oneof body and every event in it.
-  envelope_.mutable_events()->mutable_events()->Clear();
-  batch_full_ = false;
-  if (!s.ok()) return s;
+std::string JournalDir(const std::string& state_dir) { return state_dir + "/ingest/journal"; }
+
+std::map<std::string, uint64_t> IngestStage::Positions(const std::vector<Active>& active) const {
+  std::map<std::string, uint64_t> positions;
+  for (const Active& a : active) {
+    if (a.source && a.source->resume_position() > 0) positions[a.origin] = a.source->resume_position();
+  }
+  return positions;
+}
+
+// Once the journal is synced, every line the live inputs returned is durable:
+// their positions are saved and the agents' batches acknowledged.
+core::Status IngestStage::AfterSync(std::vector<Active>& active) {
+  if (!stream_->synced()) return core::Status::Ok();
   for (Active& a : active) {
     if (!a.source) continue;
     if (core::Status c = a.source->Commit(); !c.ok()) {
@@ -138,6 +141,63 @@ core::Status IngestStage::SendAndCommit(std::vector<Active>& active, bool flush)
       return c;
     }
   }
+  for (const core::Received& r : agent_acks_) agents_->Ack(r);
+  agent_acks_.clear();
+  return core::Status::Ok();
+}
+
+// Journals the batch (if full, or always with `flush`); with `flush` the
+// journal is synced and what credit allows is sent.
+core::Status IngestStage::SendAndCommit(std::vector<Active>& active, bool flush) {
+  if (batch_.events_size() > 0 && (flush || batch_full_)) {
+    core::Status s = stream_->Append(&batch_, Positions(active));
+    batch_.mutable_events()->Clear();
+    batch_full_ = false;
+    if (!s.ok()) return s;
+  }
+  if (flush) {
+    if (core::Status s = stream_->Flush(); !s.ok()) return s;
+  }
+  if (core::Status s = AfterSync(active); !s.ok()) return s;
+  return WaitForQuota(active);
+}
+
+// While the unacknowledged batches fill the journal's quota, inputs are not
+// read: files and TCP senders wait, UDP datagrams queue in the kernel.
+core::Status IngestStage::WaitForQuota(std::vector<Active>& active) {
+  bool waited = false;
+  while (stream_->over_quota()) {
+    if (!waited) core::Logger("ingest")->warn("journal quota full, inputs wait for enrich");
+    waited = true;
+    if (core::StopRequested()) return core::Status::Unavailable("stop requested");
+    if (core::Status s = stream_->Flush(); !s.ok()) return s;
+    if (core::Status s = AfterSync(active); !s.ok()) return s;
+    if (core::Status s = stream_->Pump(std::chrono::milliseconds(kIdleWaitMs)); !s.ok()) return s;
+  }
+  return stream_->Pump(std::chrono::milliseconds(0));
+}
+
+// An unfinished stream of an earlier run goes on: replayed inputs skip the
+// lines already journaled.
+core::Status IngestStage::Resume(std::vector<Active>& active) {
+  if (!stream_->resuming()) return core::Status::Ok();
+  auto log = core::Logger("ingest");
+  log->info("resuming stream={} unacknowledged={} ended={}", stream_->cause_origin(),
+            stream_->stats().resumed, stream_->ended());
+  for (Active& a : active) {
+    if (!a.source || a.done) continue;
+    if (stream_->ended()) {
+      a.done = true;
+      continue;
+    }
+    auto it = stream_->positions().find(a.origin);
+    if (it == stream_->positions().end()) continue;
+    if (!a.source->Skip(it->second)) {
+      log->warn("input shorter than when it was read input={} lines={}", a.origin, it->second);
+      a.done = true;
+    }
+  }
+  if (stream_->ended()) agents_ended_.clear();
   return core::Status::Ok();
 }
 
@@ -145,11 +205,11 @@ core::Status IngestStage::HandleLine(Active& in, const SourceLine& line) {
   auto log = core::Logger("ingest");
   InputStats& stats = stats_.inputs[in.stats_index];
   ++stats.lines;
-  v1::ProbeEvent* event = envelope_.mutable_events()->add_events();
+  v1::ProbeEvent* event = batch_.add_events();
   ParseResult result = line.too_long ? ParseResult{ParseOutcome::kRejected, kReasonTooLong}
                                      : in.parser->Parse(line.text, in.ctx, event);
   if (result.outcome != ParseOutcome::kEvent) {
-    envelope_.mutable_events()->mutable_events()->RemoveLast();
+    batch_.mutable_events()->RemoveLast();
     if (result.outcome == ParseOutcome::kNotProbe) {
       ++stats.not_probe;
       return core::Status::Ok();
@@ -168,25 +228,32 @@ core::Status IngestStage::HandleLine(Active& in, const SourceLine& line) {
   event->mutable_id()->set_origin(in.origin);
   event->mutable_id()->set_seq(line.seq);
   ++stats.events;
-  batch_full_ = envelope_.events().events_size() >= config_.ingest.batch_size;
+  batch_full_ = batch_.events_size() >= config_.ingest.batch_size;
   return core::Status::Ok();
 }
 
-// Forwards the batches agents have pushed, as they are (their ids kept).
+// Journals the batches agents have pushed, as they are (their ids kept);
+// each is acknowledged to its agent once the journal is synced. An agent's
+// end of stream is acknowledged once ours is journaled.
 core::Status IngestStage::PollAgents(int wait_ms, bool* got) {
   for (int i = 0; i < kBurst && AgentsOpen(); ++i) {
-    std::optional<v1::Envelope> envelope = agents_->Receive(std::chrono::milliseconds(i == 0 ? wait_ms : 0));
-    if (!envelope) return core::Status::Ok();
+    std::optional<core::Received> r = agents_->Receive(std::chrono::milliseconds(i == 0 ? wait_ms : 0));
+    if (!r) return core::Status::Ok();
     *got = true;
-    if (envelope->has_end_of_stream()) {
-      ++agents_ended_;
+    if (r->envelope.has_end_of_stream()) {
+      agents_ended_.insert_or_assign(r->envelope.origin(), std::move(*r));
       continue;
     }
-    const auto n = static_cast<uint64_t>(envelope->events().events_size());
-    if (n == 0) continue;
+    const auto n = static_cast<uint64_t>(r->envelope.events().events_size());
+    if (n == 0) {
+      agent_acks_.push_back(std::move(*r));
+      continue;
+    }
     stats_.inputs[agents_stats_].lines += n;
     stats_.inputs[agents_stats_].events += n;
-    if (core::Status s = sender_->Send(&*envelope); !s.ok()) return s;
+    core::Status s = stream_->Append(r->envelope.mutable_events(), Positions(*active_));
+    if (!s.ok()) return s;
+    agent_acks_.push_back(std::move(*r));
   }
   return core::Status::Ok();
 }
@@ -238,11 +305,16 @@ core::Status IngestStage::Pump(std::vector<Active>& active) {
 core::Status IngestStage::Run() {
   std::vector<Active> active;
   if (core::Status s = OpenInputs(&active); !s.ok()) return s;
-  auto sender = core::BatchSender::Connect(*links_.context, links_.output, "ingest");
-  if (!sender.ok()) return sender.status();
-  sender_ = std::move(sender).value();
+  active_ = &active;
+  StreamOptions options;
+  options.dir = JournalDir(config_.state_dir);
+  options.quota_bytes = config_.ingest.journal_quota_bytes;
+  options.sender.security = links_.security;
+  auto stream = JournaledStream::Open(*links_.context, links_.outputs, options);
+  if (!stream.ok()) return stream.status();
+  stream_ = std::move(stream).value();
   if (!links_.input.empty()) {
-    auto agents = core::BatchReceiver::Bind(*links_.context, links_.input);
+    auto agents = core::BatchReceiver::Bind(*links_.context, links_.input, links_.security);
     if (!agents.ok()) return agents.status();
     agents_ = std::move(agents).value();
     agents_stats_ = stats_.inputs.size();
@@ -250,7 +322,8 @@ core::Status IngestStage::Run() {
     agents_stats.path = links_.input;
     agents_stats.format = "agents";
   }
-  core::Status pumped = Pump(active);
+  if (core::Status s = Resume(active); !s.ok()) return s;
+  core::Status pumped = stream_->ended() ? core::Status::Ok() : Pump(active);
   for (Active& a : active) {
     if (!a.source) continue;
     InputStats& stats = stats_.inputs[a.stats_index];
@@ -261,11 +334,16 @@ core::Status IngestStage::Run() {
                                     stats.error);
     }
   }
+  stream_stats_ = stream_->stats();
   if (!pumped.ok()) return pumped;
   if (core::Status s = SendAndCommit(active, true); !s.ok()) return s;
   core::Logger("ingest")->info("done lines={} events={} not_probe={} rejected={}", stats_.lines(),
                                stats_.events(), stats_.not_probe(), stats_.rejected());
-  return sender_->SendEndOfStream();
+  core::Status ended = stream_->End();
+  stream_stats_ = stream_->stats();
+  if (!ended.ok()) return ended;
+  for (const auto& [origin, r] : agents_ended_) agents_->Ack(r);
+  return core::Status::Ok();
 }
 
 }  // namespace abuseflow::ingest

@@ -7,9 +7,10 @@
 #include <vector>
 
 #include "core/config.h"
-#include "core/stage_loop.h"
+#include "core/stage_links.h"
 #include "core/transport.h"
 #include "ingest/input_source.h"
+#include "ingest/journaled_stream.h"
 
 namespace abuseflow::ingest {
 
@@ -39,6 +40,9 @@ struct IngestStats {
   bool any_input_failed() const;
 };
 
+// Where the ingest journal lives (docs/guarantees.md).
+std::string JournalDir(const std::string& state_dir);
+
 // The ingest stage: reads every configured input (replayed files to their
 // end; followed files and syslog receivers until a drain or stop is
 // requested, see core/shutdown.h), polling them in turn, parses each line
@@ -60,6 +64,8 @@ class IngestStage {
   // saved, or a stop was requested (Unavailable); a drain ends it with Ok.
   core::Status Run();
   const IngestStats& stats() const { return stats_; }
+  // The journal's figures, after Run.
+  const StreamStats& stream_stats() const { return stream_stats_; }
 
  private:
   struct Active;
@@ -68,17 +74,24 @@ class IngestStage {
   core::Status HandleLine(Active& in, const SourceLine& line);
   core::Status SendAndCommit(std::vector<Active>& active, bool flush);
   core::Status PollAgents(int wait_ms, bool* got);
-  bool AgentsOpen() const { return agents_ && agents_ended_ < links_.producers; }
+  core::Status AfterSync(std::vector<Active>& active);
+  core::Status WaitForQuota(std::vector<Active>& active);
+  core::Status Resume(std::vector<Active>& active);
+  std::map<std::string, uint64_t> Positions(const std::vector<Active>& active) const;
+  bool AgentsOpen() const { return agents_ && static_cast<int>(agents_ended_.size()) < links_.producers; }
 
   const core::Config& config_;
   core::StageLinks links_;
   IngestStats stats_;
-  std::unique_ptr<core::BatchSender> sender_;
-  v1::Envelope envelope_;  // the batch being filled
+  std::unique_ptr<JournaledStream> stream_;
+  v1::EventBatch batch_;  // the batch being filled
   bool batch_full_ = false;
   std::unique_ptr<core::BatchReceiver> agents_;  // bound to links_.input, if set
-  int agents_ended_ = 0;
+  std::vector<core::Received> agent_acks_;       // agents' batches journaled, to acknowledge once synced
+  std::map<std::string, core::Received> agents_ended_;  // agents' ends of stream, acknowledged with ours
   size_t agents_stats_ = 0;
+  StreamStats stream_stats_;
+  const std::vector<Active>* active_ = nullptr;  // the inputs, for the positions of agents' batches
 };
 
 // The stable origin id of an input: events replayed from it get the same ids.

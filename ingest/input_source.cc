@@ -22,6 +22,16 @@ class ReplaySource : public InputSource {
     line->sensor = sensor_;
     return SourceState::kLine;
   }
+  uint64_t resume_position() const override { return resumable_ ? reader_->line_number() : 0; }
+  bool Skip(uint64_t lines) override {
+    std::string_view text;
+    bool too_long = false;
+    while (reader_->line_number() < lines) {
+      if (!reader_->Next(&text, &too_long)) return false;
+    }
+    return true;
+  }
+  void set_resumable(bool resumable) { resumable_ = resumable; }
   const core::Status& status() const override { return reader_->status(); }
   bool live() const override { return false; }
   uint64_t size_hint() const override { return size_; }
@@ -35,6 +45,7 @@ class ReplaySource : public InputSource {
   std::unique_ptr<LineReader> reader_;
   std::string sensor_;
   uint64_t size_;
+  bool resumable_ = false;
 };
 
 // The size of a plain regular file (a gzip file's bytes are not its lines').
@@ -69,8 +80,9 @@ core::Result<std::unique_ptr<InputSource>> OpenInputSource(const core::InputConf
   }
   auto reader = LineReader::Open(input.path);
   if (!reader.ok()) return reader.status();
-  return std::unique_ptr<InputSource>(
-      std::make_unique<ReplaySource>(std::move(reader).value(), sensor, PlainFileSize(input.path)));
+  auto replay = std::make_unique<ReplaySource>(std::move(reader).value(), sensor, PlainFileSize(input.path));
+  replay->set_resumable(input.path != "-");
+  return std::unique_ptr<InputSource>(std::move(replay));
 }
 
 }  // namespace abuseflow::ingest

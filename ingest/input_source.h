@@ -44,6 +44,13 @@ class InputSource {
   // Durably records that every line returned so far has been handed on, so a
   // restart resumes after them. A no-op for inputs without a position.
   virtual core::Status Commit() { return core::Status::Ok(); }
+  // A replayed file: the lines returned so far, which the ingest journal
+  // records with each batch; 0 for inputs that cannot resume that way (stdin,
+  // followed files and receivers keep their own positions).
+  virtual uint64_t resume_position() const { return 0; }
+  // A replayed file: reads past the first `lines` lines (resuming an
+  // unfinished stream); false if the file has fewer.
+  virtual bool Skip(uint64_t /*lines*/) { return true; }
   // Ok, or why the input ended early or could not be opened.
   virtual const core::Status& status() const = 0;
   // True for inputs that never end by themselves (follow, listen).

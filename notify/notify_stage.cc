@@ -13,6 +13,10 @@
 #include "notify/report_renderer.h"
 #include "notify/report_writer.h"
 #include "notify/smtp_sender.h"
+#include "notify/window_store.h"
+#include "core/cause_order.h"
+#include "core/shutdown.h"
+#include <set>
 
 namespace abuseflow::notify {
 namespace {
@@ -89,24 +93,59 @@ core::Status NotifyStage::Run() {
         QueueUnrecordedMails(config_.notify.outbox, &deliveries, state->get(), worker->get());
     if (!recovered.ok()) return recovered.status();
   }
-  auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input);
-  if (!receiver.ok()) return receiver.status();
   OwnerBatcher batcher(config_.notify.window_us);
+  WindowStore windows(state->get());
+  core::CauseOrder order(/*by_shard=*/true);
+  std::set<std::string> ended;
+  if (core::Status s = windows.Restore(&batcher, &order, &ended); !s.ok()) return s;
+  stats_.restored = windows.open_incidents();
+  auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input, links_.security);
+  if (!receiver.ok()) return receiver.status();
   ReportWriter writer(config_.notify, *renderer, state->get(), worker->get(), &stats_);
   std::vector<v1::Incident> unroutable;
-  core::Status status =
-      core::ReceiveUntilEnd(**receiver, links_.producers, [&](v1::Envelope& envelope) {
-        if (!envelope.has_incidents()) return core::Status::Ok();
-        for (const v1::Incident& incident : envelope.incidents().incidents()) {
-          ++stats_.incidents;
-          unroutable.clear();
-          std::vector<Report> closed = batcher.Add(incident, &unroutable);
-          LogUnroutable(unroutable, &stats_);
-          if (core::Status s = writer.Write(std::move(closed)); !s.ok()) return s;
-        }
-        return core::Status::Ok();
-      });
+  // Applies one turn of a stream: every shard's incidents, the mails of the
+  // reports they close, then the open reports and the cursor in one write.
+  auto apply = [&](core::CauseOrder::Ready& ready) -> core::Status {
+    core::KvStore::Batch batch;
+    bool end = false;
+    for (core::Received& part : ready.parts) {
+      end = end || part.envelope.has_end_of_stream();
+      for (const v1::Incident& incident : part.envelope.incidents().incidents()) {
+        ++stats_.incidents;
+        unroutable.clear();
+        std::vector<Report> closed = batcher.Add(incident, &unroutable);
+        windows.Track(batcher, incident, &batch);
+        LogUnroutable(unroutable, &stats_);
+        if (core::Status s = writer.Write(std::move(closed)); !s.ok()) return s;
+      }
+    }
+    if (end) ended.insert(ready.stream);
+    windows.Advance(ready.stream, ready.seq + 1, end, batcher, &batch);
+    if (core::Status s = (*state)->Write(batch); !s.ok()) return s;
+    for (const core::Received& r : ready.parts) (*receiver)->Ack(r);
+    for (const core::Received& r : ready.copies) (*receiver)->Ack(r);
+    return core::Status::Ok();
+  };
+  core::Status status;
+  while (static_cast<int>(ended.size()) < links_.streams) {
+    if (core::StopRequested()) {
+      status = core::Status::Unavailable("stop requested");
+      break;
+    }
+    auto received = (*receiver)->Receive(std::chrono::milliseconds(50));
+    if (received && order.Offer(&*received) == core::CauseOrder::Offered::kDone) (*receiver)->Ack(*received);
+    while (auto ready = order.Pop()) {
+      if (status = apply(*ready); !status.ok()) break;
+    }
+    if (!status.ok()) break;
+  }
   if (status.ok()) status = writer.Write(batcher.Flush());
+  if (status.ok()) {
+    core::KvStore::Batch batch;
+    windows.ForgetAll(&batch);
+    for (const std::string& stream : ended) batch.Delete("s/e/" + stream);  // the next run waits for new streams
+    if (!batch.empty()) status = (*state)->Write(batch);
+  }
   if (*worker) {
     // Drains up to notify.smtp.drain_timeout, unless the stage is failing.
     core::Status stopped = (*worker)->Stop(status.ok());
@@ -115,9 +154,9 @@ core::Status NotifyStage::Run() {
   }
   if (!status.ok()) return status;
   auto log = core::Logger("notify");
-  log->info("done incidents={} mails={} contacts={} sources={} unroutable={} outbox={}",
+  log->info("done incidents={} mails={} contacts={} sources={} unroutable={} restored={} outbox={}",
             stats_.incidents, stats_.mails, stats_.contacts, stats_.sources, stats_.unroutable,
-            config_.notify.outbox);
+            stats_.restored, config_.notify.outbox);
   if (*worker) {
     log->info("delivery sent={} failed={} retries={} resumed={} left_queued={} already_queued={}",
               stats_.delivery.sent, stats_.delivery.failed, stats_.delivery.retries,

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/config.h"
-#include "core/stage_loop.h"
+#include "core/stage_links.h"
 #include "notify/delivery_worker.h"
 
 namespace abuseflow::notify {
@@ -20,6 +20,7 @@ struct NotifyStageStats {
   std::vector<std::string> paths;   // the .eml files written, in order
   uint64_t already_queued = 0;      // mails not written again: their Message-ID was queued before
   DeliveryStats delivery;           // notify.delivery = "smtp": what the worker did
+  uint64_t restored = 0;            // incidents of open reports restored at start
 };
 
 // notify's durable state folder under the state dir: "<state_dir>/notify".
@@ -32,7 +33,12 @@ std::string NotifyStateDir(const std::string& state_dir);
 // thread sends it. At the end of the stream every open window is flushed and
 // the queue drained (up to notify.smtp.drain_timeout). Runs on the calling
 // thread (plus the worker).
-// See notify/README.md.
+//
+// Incident batches are applied in the order ingest cut the batches they
+// follow from, one from each dedup shard per turn (CauseOrder); the open
+// reports are kept durable (WindowStore) and a batch is acknowledged to
+// dedup once its incidents and mails are safe. See notify/README.md and
+// docs/guarantees.md.
 class NotifyStage {
  public:
   NotifyStage(const core::Config& config, core::StageLinks links)

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/config.h"
-#include "core/stage_loop.h"
+#include "core/stage_links.h"
 
 namespace abuseflow::notify {
 namespace {

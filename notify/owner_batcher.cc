@@ -26,6 +26,7 @@ OwnerBatcher::OwnerBatcher(int64_t window_us, ReportLimits limits)
 std::vector<Report> OwnerBatcher::Add(const v1::Incident& incident,
                                       std::vector<v1::Incident>* unroutable) {
   ++stats_.incidents;
+  last_merged_ = 0;
   auto address = core::IpAddress::FromBytes(incident.src());
   std::string contact = address ? ContactOf(incident.owner()) : std::string();
   if (contact.empty()) {
@@ -54,9 +55,11 @@ std::vector<Report> OwnerBatcher::Add(const v1::Incident& incident,
     by_end_.erase({builder.end_us(), contact});
     builder.Add(incident, *address);
     by_end_.insert({builder.end_us(), contact});
+    last_merged_ = generation_[contact];
   } else {
     if (SaturatingAdd(first, window_us_) <= watermark_us_) ++stats_.late;
     Open(contact, first).Add(incident, *address);
+    last_merged_ = generation_[contact];
   }
   watermark_us_ =
       std::max({watermark_us_, incident.first_seen_us(), incident.last_seen_us()});
@@ -76,6 +79,7 @@ ReportBuilder& OwnerBatcher::Open(const std::string& contact, int64_t start_us) 
   auto [it, inserted] =
       open_.try_emplace(contact, ReportBuilder(contact, start_us, window_us_, limits_));
   by_end_.insert({it->second.end_us(), contact});
+  generation_[contact] = next_generation_++;
   return it->second;
 }
 
@@ -85,6 +89,8 @@ void OwnerBatcher::Close(const std::string& contact, std::vector<Report>* out) {
   by_end_.erase({it->second.end_us(), contact});
   out->push_back(it->second.Take());
   open_.erase(it);
+  closed_generations_.push_back(generation_[contact]);
+  generation_.erase(contact);
   ++stats_.reports;
 }
 

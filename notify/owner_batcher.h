@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -58,6 +59,17 @@ class OwnerBatcher {
 
   // The highest last_seen_us seen so far (INT64_MIN before any incident).
   int64_t watermark_us() const { return watermark_us_; }
+  // After restoring the open reports (by adding their incidents again), the
+  // watermark they were open under; it only moves up.
+  void RestoreWatermark(int64_t watermark_us) { watermark_us_ = std::max(watermark_us_, watermark_us); }
+
+  // Every open report has a generation number, unique in this batcher. The
+  // generation the last Add merged its incident into (0: it went out at once
+  // in a report of its own, or was not batched), and the generations closed
+  // since the last TakeClosed(): notify keeps the incidents of open reports
+  // durable per generation (notify/window_store.h).
+  uint64_t last_merged() const { return last_merged_; }
+  std::vector<uint64_t> TakeClosed() { return std::exchange(closed_generations_, {}); }
   size_t open_reports() const { return open_.size(); }
   const BatcherStats& stats() const { return stats_; }
 
@@ -74,6 +86,10 @@ class OwnerBatcher {
   int64_t watermark_us_;
   std::map<std::string, ReportBuilder> open_;          // by contact
   std::set<std::pair<int64_t, std::string>> by_end_;  // (end, contact) of each open report
+  std::map<std::string, uint64_t> generation_;        // of each open report, by contact
+  uint64_t next_generation_ = 1;
+  uint64_t last_merged_ = 0;
+  std::vector<uint64_t> closed_generations_;
   BatcherStats stats_;
 };
 

@@ -47,7 +47,7 @@ def sharded_config(src, work):
 def run_sharded(binary, src, work):
     config = sharded_config(src, work)
     commands = {
-        "notify": ["notify", "--producers", str(SHARDS)],
+        "notify": ["notify"],
         "dedup-0": ["dedup", "--shard", "0"],
         "dedup-1": ["dedup", "--shard", "1"],
         "enrich": ["enrich"],
