@@ -33,7 +33,7 @@ Status ValidateEndpoint(const std::string& endpoint);
 
 struct SenderOptions {
   int window = 16;  // unacknowledged batches per peer before Send waits; default 16
-  std::chrono::milliseconds resend_after{5000};  // first resend of an unacknowledged batch; doubles up to 60 s
+  std::chrono::milliseconds resend_after{2000};  // first resend of an unacknowledged batch; doubles up to 60 s
   const LinkSecurity* security = nullptr;        // CURVE client keys (core/curve.h); default none
 };
 

@@ -72,8 +72,8 @@ core::Status DedupStage::Apply(core::CauseOrder::Ready& ready, Run_& run) {
 }
 
 bool DedupStage::Done(const Run_& run) const {
-  if (static_cast<int>(run.link.ended().size()) < links_.streams || run.sender->in_flight() > 0) return false;
-  for (const std::string& stream : run.link.ended()) {
+  if (static_cast<int>(run.link.finished().size()) < links_.streams || run.sender->in_flight() > 0) return false;
+  for (const std::string& stream : run.link.finished()) {
     auto it = run.ends_from.find(stream);
     if (it == run.ends_from.end() || static_cast<int>(it->second.size()) < links_.upstream_workers) {
       return run.finished_at && std::chrono::steady_clock::now() - *run.finished_at > kLinger;
@@ -99,7 +99,7 @@ core::Status DedupStage::Run() {
   run.sender = std::move(sender).value();
   run.sender->set_ack_handler([&run](uint64_t seq) {
     core::KvStore::Batch batch;
-    batch.Delete(LinkState::OutboxKey(seq));
+    for (std::string& key : run.link.Acknowledged(seq)) batch.Delete(std::move(key));
     if (core::Status s = run.store->raw().Write(batch); !s.ok()) {
       core::Logger("dedup")->warn("acknowledged incident batch not removed seq={} error=\"{}\"", seq, s.message());
     }
@@ -137,7 +137,7 @@ core::Status DedupStage::Run() {
     }
     if (!status.ok()) break;
     if (status = run.sender->Poll(std::chrono::milliseconds(0)); !status.ok()) break;
-    if (!run.finished_at && static_cast<int>(run.link.ended().size()) >= links_.streams &&
+    if (!run.finished_at && static_cast<int>(run.link.finished().size()) >= links_.streams &&
         run.sender->in_flight() == 0) {
       run.finished_at = std::chrono::steady_clock::now();
     }
@@ -145,10 +145,6 @@ core::Status DedupStage::Run() {
   stats_ = run.dedup->stats();
   transport_ = run.sender->stats();
   if (!status.ok()) return status;
-  // The streams are complete: the next run waits for new ones.
-  core::KvStore::Batch batch;
-  for (const std::string& stream : run.link.ended()) batch.Delete("l/e/" + stream);
-  if (core::Status s = run.store->raw().Write(batch); !s.ok()) return s;
   log->info(
       "done batches={} events={} duplicates={} addresses_new={} incidents={} suppressed={} "
       "blocks={} lifts={}",

@@ -18,7 +18,8 @@ namespace abuseflow::dedup {
 // (docs/history-schema.md, "Link state"):
 //
 //   l/c/<stream>  next cause seq to apply of an ingest stream (decimal)
-//   l/e/<stream>  "" once the stream's end of stream is applied
+//   l/e/<stream>  "" from when the stream's end is applied until notify
+//                 acknowledges it (then the stream is finished here)
 //   l/o/<seq>     an incident batch (Envelope) notify has not acknowledged;
 //                 seq as 20 decimal digits, so they scan in order
 //   l/seq         the next outgoing batch seq
@@ -41,10 +42,18 @@ class LinkState {
   std::vector<std::pair<std::string, std::string>> Applied(const std::string& stream, uint64_t cause_seq,
                                                            const v1::Envelope& out);
   void MarkEnded(const std::string& stream) { ended_.insert(stream); }
+  // Notify acknowledged outgoing batch `seq`: the keys to delete; if it was
+  // a stream's end, its end mark goes in the same write and the stream is
+  // finished here.
+  std::vector<std::string> Acknowledged(uint64_t seq);
+  // Streams whose end notify has acknowledged since Load.
+  const std::set<std::string>& finished() const { return finished_; }
   static std::string OutboxKey(uint64_t seq);
 
  private:
   std::set<std::string> ended_;
+  std::set<std::string> finished_;
+  std::map<uint64_t, std::string> ends_;  // outgoing seq of each stream's end -> stream
   std::vector<v1::Envelope> outbox_;
   uint64_t next_seq_ = 1;
 };
