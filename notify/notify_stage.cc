@@ -143,7 +143,7 @@ core::Status NotifyStage::Run() {
   if (status.ok()) {
     core::KvStore::Batch batch;
     windows.ForgetAll(&batch);
-    for (const std::string& stream : ended) batch.Delete("s/e/" + stream);  // the next run waits for new streams
+    for (const std::string& stream : ended) batch.Delete("p/e/" + stream);  // the next run waits for new streams
     if (!batch.empty()) status = (*state)->Write(batch);
   }
   if (*worker) {

@@ -26,7 +26,7 @@ core::Status WindowStore::Restore(OwnerBatcher* batcher, core::CauseOrder* order
   // Keys scan by contact, then generation, then arrival: each report's
   // incidents come in the order they arrived.
   std::map<std::pair<std::string, uint64_t>, uint64_t> renumbered;
-  core::Status s = state_->Scan("w/", [&](std::string_view key, std::string_view value) {
+  core::Status s = state_->Scan("o/", [&](std::string_view key, std::string_view value) {
     std::string_view rest = key.substr(2);
     if (rest.size() < 18 || rest[rest.size() - 9] != '\0' || rest[rest.size() - 18] != '\0') {
       bad = core::Status::Corruption("notify open report key is malformed");
@@ -49,19 +49,19 @@ core::Status WindowStore::Restore(OwnerBatcher* batcher, core::CauseOrder* order
   });
   if (!s.ok()) return s;
   if (!bad.ok()) return bad;
-  return state_->Scan("s/", [&](std::string_view key, std::string_view value) {
+  return state_->Scan("p/", [&](std::string_view key, std::string_view value) {
     std::string v(value);
-    if (key.starts_with("s/c/")) order->Restore(std::string(key.substr(4)), std::strtoull(v.c_str(), nullptr, 10));
-    if (key.starts_with("s/e/")) ended->insert(std::string(key.substr(4)));
-    if (key == "s/watermark") batcher->RestoreWatermark(std::strtoll(v.c_str(), nullptr, 10));
-    if (key == "s/arrival") arrival_ = std::max<uint64_t>(arrival_, std::strtoull(v.c_str(), nullptr, 10));
+    if (key.starts_with("p/c/")) order->Restore(std::string(key.substr(4)), std::strtoull(v.c_str(), nullptr, 10));
+    if (key.starts_with("p/e/")) ended->insert(std::string(key.substr(4)));
+    if (key == "p/watermark") batcher->RestoreWatermark(std::strtoll(v.c_str(), nullptr, 10));
+    if (key == "p/arrival") arrival_ = std::max<uint64_t>(arrival_, std::strtoull(v.c_str(), nullptr, 10));
     return true;
   });
 }
 
 void WindowStore::Track(OwnerBatcher& batcher, const v1::Incident& incident, core::KvStore::Batch* batch) {
   if (uint64_t generation = batcher.last_merged(); generation != 0) {
-    std::string key = "w/" + ContactOf(incident.owner());
+    std::string key = "o/" + ContactOf(incident.owner());
     key += '\0';
     key += BigEndian(generation);
     key += '\0';
@@ -81,10 +81,10 @@ void WindowStore::Forget(uint64_t generation, core::KvStore::Batch* batch) {
 
 void WindowStore::Advance(const std::string& stream, uint64_t next, bool ended, const OwnerBatcher& batcher,
                           core::KvStore::Batch* batch) {
-  if (!stream.empty()) batch->Put("s/c/" + stream, std::to_string(next));
-  if (ended) batch->Put("s/e/" + stream, "");
-  batch->Put("s/watermark", std::to_string(batcher.watermark_us()));
-  batch->Put("s/arrival", std::to_string(arrival_));
+  if (!stream.empty()) batch->Put("p/c/" + stream, std::to_string(next));
+  if (ended) batch->Put("p/e/" + stream, "");
+  batch->Put("p/watermark", std::to_string(batcher.watermark_us()));
+  batch->Put("p/arrival", std::to_string(arrival_));
 }
 
 void WindowStore::ForgetAll(core::KvStore::Batch* batch) {

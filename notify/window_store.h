@@ -17,11 +17,11 @@ namespace abuseflow::notify {
 // were and a batch is acknowledged to dedup only once its incidents are safe
 // (docs/notify-state.md, "Open reports"). In the notify state database:
 //
-//   w/<contact>\0<generation>\0<arrival>  an incident merged into an open
+//   o/<contact>\0<generation>\0<arrival>  an incident merged into an open
 //                                         report (both numbers big-endian u64)
-//   s/c/<stream>                          next cause seq of an ingest stream
-//   s/e/<stream>                          "" once the stream has ended
-//   s/watermark, s/arrival                the batcher's watermark, the arrival counter
+//   p/c/<stream>                          next cause seq of an ingest stream
+//   p/e/<stream>                          "" once the stream has ended
+//   p/watermark, p/arrival                the batcher's watermark, the arrival counter
 //
 // Adding a contact's incidents again in arrival order rebuilds its report
 // exactly: the batcher's decisions for a contact depend only on that report,

@@ -26,6 +26,8 @@ PACKAGES=(
   # man page test: groff renders docs/abuseflow.1 (the deploy test uses
   # systemd-analyze where the systemd package is installed, a parser otherwise)
   groff-base
+  # CURVE test: strace shows that plain tcp off loopback is refused before any connect()
+  strace
 )
 
 missing=()
