@@ -4,6 +4,7 @@
 
 #include "core/curve.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/shutdown.h"
 
 namespace abuseflow::core {
@@ -24,6 +25,28 @@ Status ValidateEndpoint(const std::string& endpoint) {
   }
   return Status::InvalidArgument("endpoint '" + endpoint +
                                  "' must be inproc://NAME, ipc://PATH or tcp://HOST:PORT");
+}
+
+LinkCounters LinkCounters::Sender(const std::string& origin) {
+  MetricsRegistry& r = MetricsRegistry::Global();
+  MetricLabels l{{"link", origin}};
+  LinkCounters c;
+  c.messages = &r.GetCounter("abuseflow_link_batches_sent_total", "Batches sent on a stage link (first sends)", l);
+  c.resent = &r.GetCounter("abuseflow_link_batches_resent_total",
+                           "Batches sent again because no acknowledgement came in time", l);
+  c.stalls = &r.GetCounter("abuseflow_link_stalls_total", "Sends that waited for credit (flow control)", l);
+  c.dropped = &r.GetCounter("abuseflow_link_batches_dropped_total", "Batches given up on a stage link; stays 0", l);
+  return c;
+}
+
+LinkCounters LinkCounters::Receiver(const std::string& endpoint) {
+  MetricsRegistry& r = MetricsRegistry::Global();
+  MetricLabels l{{"endpoint", endpoint}};
+  LinkCounters c;
+  c.messages = &r.GetCounter("abuseflow_link_batches_received_total", "Batches received on a stage link", l);
+  c.corrupt = &r.GetCounter("abuseflow_link_messages_corrupt_total",
+                            "Received messages that did not decode (skipped)", l);
+  return c;
 }
 
 BatchSender::~BatchSender() = default;
@@ -82,7 +105,10 @@ bool BatchSender::Transmit(int peer, const std::string& bytes) {
 Status BatchSender::WaitForCredit(int peer) {
   bool stalled = false;
   while (!HasCredit(peer)) {
-    if (!stalled) ++stats_.stalls;
+    if (!stalled) {
+      ++stats_.stalls;
+      counters_.stalls->Increment();
+    }
     stalled = true;
     if (StopRequested()) return Status::Unavailable("stop requested while the receiver had no credit");
     if (Status s = Poll(kCreditPoll); !s.ok()) return s;
@@ -105,6 +131,7 @@ Status BatchSender::SendTo(int peer, const v1::Envelope& envelope, std::vector<i
     if (!Transmit(p, entry.bytes)) entry.due = std::chrono::steady_clock::now() + kRetryUnsent;
   }
   ++stats_.messages;
+  counters_.messages->Increment();
   stats_.bytes += entry.bytes.size();
   entry.waiting = std::move(peers);
   in_flight_.emplace(seq, std::move(entry));
@@ -166,6 +193,7 @@ void BatchSender::ResendOverdue() {
     bool sent = true;
     for (int p : entry.waiting) sent = Transmit(p, entry.bytes) && sent;
     ++stats_.resent;
+    counters_.resent->Increment();
     entry.backoff = std::min(kMaxBackoff, entry.backoff * 2);
     entry.due = now + (sent ? entry.backoff : kRetryUnsent);
   }
@@ -222,7 +250,7 @@ Result<std::unique_ptr<BatchReceiver>> BatchReceiver::Bind(zmq::context_t& conte
       if (Status s = security->ApplyServer(socket); !s.ok()) return s;
     }
     socket.bind(endpoint);
-    return std::unique_ptr<BatchReceiver>(new BatchReceiver(std::move(socket)));
+    return std::unique_ptr<BatchReceiver>(new BatchReceiver(std::move(socket), endpoint));
   } catch (const zmq::error_t& e) {
     return Status::Unavailable("cannot bind " + endpoint + ": " + e.what());
   }
@@ -248,11 +276,13 @@ std::optional<Received> BatchReceiver::Receive(std::chrono::milliseconds timeout
     Received r;
     if (!r.envelope.ParseFromArray(message.data(), static_cast<int>(message.size()))) {
       ++stats_.corrupt;
+      counters_.corrupt->Increment();
       Logger("transport")->warn("undecodable message skipped bytes={}", message.size());
       return std::nullopt;
     }
     r.peer = id.to_string();
     ++stats_.messages;
+    counters_.messages->Increment();
     stats_.bytes += message.size();
     return r;
   } catch (const zmq::error_t& e) {

@@ -16,6 +16,19 @@
 namespace abuseflow::core {
 
 class LinkSecurity;
+class Counter;
+
+// The Prometheus counters of one link end (core/metrics.h), shared by every
+// link of the same name in the process.
+struct LinkCounters {
+  Counter* messages = nullptr;
+  Counter* resent = nullptr;
+  Counter* stalls = nullptr;
+  Counter* dropped = nullptr;
+  Counter* corrupt = nullptr;
+  static LinkCounters Sender(const std::string& origin);
+  static LinkCounters Receiver(const std::string& endpoint);
+};
 
 // Counters a transport end keeps; read them after the owning thread is done.
 struct TransportStats {
@@ -101,7 +114,8 @@ class BatchSender {
     std::chrono::steady_clock::time_point due;
     std::chrono::milliseconds backoff;
   };
-  BatchSender(std::string origin, SenderOptions options) : origin_(std::move(origin)), options_(options) {}
+  BatchSender(std::string origin, SenderOptions options)
+      : origin_(std::move(origin)), options_(options), counters_(LinkCounters::Sender(origin_)) {}
   Status SendTo(int peer, const v1::Envelope& envelope, std::vector<int> peers, bool any_peer);
   bool Transmit(int peer, const std::string& bytes);
   Status WaitForCredit(int peer);
@@ -116,6 +130,7 @@ class BatchSender {
   AckHandler on_ack_;
   uint64_t next_seq_ = 1;
   TransportStats stats_;
+  LinkCounters counters_;
 };
 
 // One envelope as received, with the peer to acknowledge it to.
@@ -142,9 +157,11 @@ class BatchReceiver {
   const TransportStats& stats() const { return stats_; }
 
  private:
-  explicit BatchReceiver(zmq::socket_t socket) : socket_(std::move(socket)) {}
+  explicit BatchReceiver(zmq::socket_t socket, const std::string& endpoint)
+      : socket_(std::move(socket)), counters_(LinkCounters::Receiver(endpoint)) {}
   zmq::socket_t socket_;
   TransportStats stats_;
+  LinkCounters counters_;
 };
 
 }  // namespace abuseflow::core

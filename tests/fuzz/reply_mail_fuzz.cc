@@ -1,0 +1,107 @@
+// libFuzzer target for the reply parsing of notify: the input is classified
+// as one message (notify::ClassifyReply), then written to a scratch file and
+// read back as an mbox (notify::ForEachMessage), every message of it
+// classified too. Checks the contracts: no crash; the mbox reader never fails
+// on a readable file, numbers its messages path#1, path#2, ... and gives back
+// no more bytes than it read; every reply has a kind and a rule, a ticket of
+// the form AF-<8 hex digits> taken from the message, Message-IDs that
+// notify::IsValidMessageId accepts, no more referenced ids than the message
+// has '<' characters, a sender domain taken from the message, says_fixed only
+// on a human reply, and the same answer when classified twice. Built with
+// tests/fuzz/fuzz_driver.cc (label fuzz) over tests/fuzz/seeds/reply_mail.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "notify/mail_writer.h"
+#include "notify/mailbox_reader.h"
+#include "notify/reply_classifier.h"
+
+namespace {
+
+using namespace abuseflow;
+
+constexpr size_t kMaxMessageBytes = 64 * 1024;
+
+void Check(bool ok) {
+  if (!ok) std::abort();
+}
+
+bool IsTicket(std::string_view t) {
+  return t.size() == 11 && t.starts_with("AF-") && std::all_of(t.begin() + 3, t.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void CheckReply(std::string_view raw) {
+  const notify::ReplyInfo info = notify::ClassifyReply(raw);
+  Check(info.kind == v1::ReplyRecord::KIND_BOUNCE || info.kind == v1::ReplyRecord::KIND_AUTOMATED ||
+        info.kind == v1::ReplyRecord::KIND_HUMAN);
+  Check(!info.why.empty());
+  Check(!info.says_fixed || info.kind == v1::ReplyRecord::KIND_HUMAN);
+  Check(info.ticket.empty() || (IsTicket(info.ticket) && raw.find(info.ticket) != std::string_view::npos));
+  Check(info.message_id.empty() || notify::IsValidMessageId(info.message_id));
+  for (const std::string& id : info.referenced) Check(notify::IsValidMessageId(id));
+  Check(info.referenced.size() <= static_cast<size_t>(std::count(raw.begin(), raw.end(), '<')));
+  Check(info.sender_domain.size() <= raw.size());
+  Check(info.sender_domain.empty() || Lower(raw).find(info.sender_domain) != std::string::npos);
+  const notify::ReplyInfo again = notify::ClassifyReply(raw);
+  Check(again.kind == info.kind && again.ticket == info.ticket && again.referenced == info.referenced &&
+        again.text_hash == info.text_hash && again.date_us == info.date_us);
+}
+
+// A scratch mbox file of this process, removed at exit.
+struct ScratchFile {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("abuseflow-reply-mail-fuzz-" + std::to_string(getpid()) + ".mbox");
+  ~ScratchFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+void CheckMbox(std::string_view text) {
+  static const ScratchFile scratch;
+  {
+    std::ofstream out(scratch.path, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    Check(out.good());
+  }
+  const std::string path = scratch.path.string();
+  uint64_t skipped = 0;
+  int n = 0;
+  size_t bytes = 0;
+  core::Status s = notify::ForEachMessage(path, kMaxMessageBytes, &skipped,
+                                          [&](const std::string& name, std::string_view raw) {
+                                            Check(name == path + "#" + std::to_string(++n));
+                                            Check(raw.size() <= kMaxMessageBytes);
+                                            bytes += raw.size();
+                                            CheckReply(raw);
+                                            return true;
+                                          });
+  Check(s.ok());
+  Check(bytes <= text.size() + 1);  // only a final newline may be added
+  Check(static_cast<size_t>(n) + skipped <= text.size() / 5 + 1);  // each begins with "From "
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  CheckReply(text);
+  CheckMbox(text);
+  return 0;
+}
