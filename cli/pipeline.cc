@@ -148,6 +148,9 @@ std::string FormatSummary(const PipelineSummary& s, const core::Config& config) 
     for (const auto& [reason, count] : in.rejected) {
       out += fmt::format("    rejected {}: {}\n", reason, count);
     }
+    if (in.udp_drops > 0) {
+      out += fmt::format("    LOST: {} UDP datagrams dropped by the kernel (receive buffer full)\n", in.udp_drops);
+    }
     if (in.oversize + in.framing_errors + in.rotations + in.truncations > 0) {
       out += fmt::format("    oversize messages: {}, framing errors: {}, rotations: {}, truncations: {}\n",
                          in.oversize, in.framing_errors, in.rotations, in.truncations);

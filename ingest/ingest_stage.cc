@@ -42,6 +42,7 @@ void CopyCounters(const InputSource& source, InputStats* stats) {
   SourceCounters c = source.counters();
   stats->bytes = c.bytes;
   stats->oversize = c.oversize;
+  stats->udp_drops = c.udp_drops;
   stats->framing_errors = c.framing_errors;
   stats->rotations = c.rotations;
   stats->truncations = c.truncations;

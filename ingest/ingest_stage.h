@@ -25,6 +25,7 @@ struct InputStats {
   std::map<std::string, uint64_t> rejected;  // malformed lines by reason
   uint64_t oversize = 0;   // syslog messages over max_message_size (rejected, counted)
   uint64_t framing_errors = 0;  // broken RFC 6587 framing on a TCP connection
+  uint64_t udp_drops = 0;  // syslog over UDP: datagrams the kernel dropped (buffer full), lost
   uint64_t rotations = 0;  // followed file: rename rotations (new file at the path)
   uint64_t truncations = 0;  // followed file: copytruncate rotations (read again from 0)
   std::string error;       // set if the input could not be read (to its end)

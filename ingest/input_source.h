@@ -32,6 +32,7 @@ struct SourceCounters {
   uint64_t rotations = 0;                   // rename rotations followed
   uint64_t truncations = 0;                 // copytruncate rotations followed
   uint64_t refused = 0;                     // TCP connections refused (kMaxConnections open)
+  uint64_t udp_drops = 0;                   // datagrams the kernel dropped: the receive buffer was full
 };
 
 // A source of log lines: a replayed file or stdin, a followed file, a syslog

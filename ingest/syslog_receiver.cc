@@ -4,10 +4,14 @@
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <vector>
 
 #include "core/log.h"
@@ -99,6 +103,35 @@ core::Result<std::unique_ptr<SyslogReceiver>> SyslogReceiver::Listen(const std::
   if (*saved) r->lines_ = r->committed_ = (*saved)->lines;
   core::Logger("ingest")->info("syslog receiver listening on={} port={}", listen, r->port_);
   return r;
+}
+
+namespace {
+
+// The kernel's count of datagrams dropped on the UDP socket `fd`: the last
+// field of its line in /proc/net/udp or udp6, found by the socket's inode.
+uint64_t KernelUdpDrops(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return 0;
+  const std::string inode = std::to_string(st.st_ino);
+  for (const char* table : {"/proc/net/udp", "/proc/net/udp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::vector<std::string> f{std::istream_iterator<std::string>(fields), std::istream_iterator<std::string>()};
+      if (f.size() >= 13 && f[9] == inode) return std::strtoull(f.back().c_str(), nullptr, 10);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+SourceCounters SyslogReceiver::counters() const {
+  SourceCounters c = counters_;
+  if (!tcp_) c.udp_drops = KernelUdpDrops(fd_);
+  return c;
 }
 
 void SyslogReceiver::Push(std::string_view message, const std::string& peer) {

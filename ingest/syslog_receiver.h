@@ -45,7 +45,10 @@ class SyslogReceiver : public InputSource {
   core::Status Commit() override;
   const core::Status& status() const override { return status_; }
   bool live() const override { return true; }
-  SourceCounters counters() const override { return counters_; }
+  // With UDP, udp_drops is read from the kernel (/proc/net/udp, udp6): the
+  // datagrams that arrived while the receive buffer was full. UDP cannot
+  // wait, so these are lost; they are counted and reported.
+  SourceCounters counters() const override;
   int bound_port() const { return port_; }
 
  private:

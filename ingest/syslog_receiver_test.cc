@@ -74,6 +74,17 @@ TEST_F(SyslogReceiverTest, OversizeDatagramIsRejectedAndCounted) {
   close(fd);
 }
 
+TEST_F(SyslogReceiverTest, DatagramsTheKernelDropsAreCounted) {
+  auto r = Listen("udp://127.0.0.1:0");
+  ASSERT_NE(r, nullptr);
+  int fd = Connect(SOCK_DGRAM, r->bound_port());
+  // Nothing reads while far more than the receive buffer arrives.
+  const std::string message(1000, 'x');
+  for (int i = 0; i < 5000; ++i) send(fd, message.data(), message.size(), 0);
+  close(fd);
+  EXPECT_GT(r->counters().udp_drops, 0u);
+}
+
 TEST_F(SyslogReceiverTest, TcpOctetCountingAndNewlineFramingFromTwoPeers) {
   auto r = Listen("tcp://127.0.0.1:0");
   int a = Connect(SOCK_STREAM, r->bound_port());
