@@ -141,7 +141,10 @@ std::pair<MessageHeaders, std::string_view> SplitMessage(std::string_view raw) {
     bytes += line.size();
     if (bytes > MessageHeaders::kMaxHeaderBytes) continue;
     if ((line[0] == ' ' || line[0] == '\t') && !h.fields.empty()) {
-      h.fields.back().second += " " + std::string(line.substr(line.find_first_not_of(" \t")));
+      // A folded line of only blanks adds nothing (RFC 5322 obsolete folding).
+      if (size_t text = line.find_first_not_of(" \t"); text != std::string_view::npos) {
+        h.fields.back().second += " " + std::string(line.substr(text));
+      }
       continue;
     }
     size_t colon = line.find(':');

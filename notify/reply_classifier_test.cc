@@ -120,6 +120,10 @@ TEST(ReplyClassifierTest, HeadersAreUnfoldedAndBounded) {
   auto [h, body] = SplitMessage("Subject: a\r\n b\r\nX: 1\r\n\r\nbody");
   EXPECT_EQ(h.Get("subject"), "a b");
   EXPECT_EQ(body, "body");
+  // A folded line of blanks only (found by the reply_mail fuzz target).
+  auto [blank, rest] = SplitMessage("Subject: a\n \t\nX: 1\n\nbody");
+  EXPECT_EQ(blank.Get("subject"), "a");
+  EXPECT_EQ(rest, "body");
   std::string many;
   for (int i = 0; i < 2000; ++i) many += "X-" + std::to_string(i) + ": v\n";
   EXPECT_LE(SplitMessage(many + "\nbody").first.fields.size(), MessageHeaders::kMaxHeaderFields);
