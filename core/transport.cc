@@ -245,7 +245,7 @@ Result<std::unique_ptr<BatchReceiver>> BatchReceiver::Bind(zmq::context_t& conte
     zmq::socket_t socket(context, zmq::socket_type::router);
     socket.set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
     socket.set(zmq::sockopt::sndhwm, kReceiveHighWaterMark);
-    socket.set(zmq::sockopt::linger, 0);
+    socket.set(zmq::sockopt::linger, 1000);  // the last acknowledgements still go out at exit
     if (security) {
       if (Status s = security->ApplyServer(socket); !s.ok()) return s;
     }

@@ -1,6 +1,7 @@
 #include "dedup/dedup_stage.h"
 
 #include <chrono>
+#include <deque>
 #include <map>
 #include <set>
 
@@ -13,6 +14,7 @@ namespace {
 // After its streams have ended, how long dedup waits for the ends of stream
 // the other enrich workers pass on, to acknowledge them.
 constexpr auto kLinger = std::chrono::seconds(5);
+constexpr size_t kMaxUnsent = 32;
 
 }  // namespace
 
@@ -28,6 +30,14 @@ struct DedupStage::Run_ {
   core::CauseOrder order;
   LinkState link;
   std::map<std::string, std::set<std::string>> ends_from;  // stream -> enrich workers that passed its end on
+  // Ends of stream from enrich, acknowledged only once notify has acknowledged
+  // the stream's end: so ingest's stream is complete only when notify is.
+  std::map<std::string, std::vector<core::Received>> held_ends;
+  // Incident batches durable in the outbox, waiting for notify's credit.
+  // Dedup never blocks on notify: it goes on receiving (and acknowledging
+  // copies of batches it already applied), and applies nothing new while
+  // more than kMaxUnsent wait, so memory stays bounded.
+  std::deque<v1::Envelope> unsent;
   std::optional<std::chrono::steady_clock::time_point> finished_at;
 };
 
@@ -66,13 +76,31 @@ core::Status DedupStage::Apply(core::CauseOrder::Ready& ready, Run_& run) {
       }
     }
   }
-  for (const core::Received& r : ready.parts) run.receiver->Ack(r);
-  for (const core::Received& r : ready.copies) run.receiver->Ack(r);
-  return run.sender->Send(&out, 0);
+  if (in.has_end_of_stream()) {
+    for (core::Received& r : ready.parts) run.held_ends[ready.stream].push_back(std::move(r));
+    for (core::Received& r : ready.copies) run.held_ends[ready.stream].push_back(std::move(r));
+  } else {
+    for (const core::Received& r : ready.parts) run.receiver->Ack(r);
+    for (const core::Received& r : ready.copies) run.receiver->Ack(r);
+  }
+  run.unsent.push_back(std::move(out));
+  return core::Status::Ok();
+}
+
+// Sends what notify has credit for.
+core::Status DedupStage::SendReady(Run_& run) {
+  while (!run.unsent.empty() && run.sender->HasCredit(0)) {
+    if (core::Status s = run.sender->Send(&run.unsent.front(), 0); !s.ok()) return s;
+    run.unsent.pop_front();
+  }
+  return core::Status::Ok();
 }
 
 bool DedupStage::Done(const Run_& run) const {
-  if (static_cast<int>(run.link.finished().size()) < links_.streams || run.sender->in_flight() > 0) return false;
+  if (static_cast<int>(run.link.finished().size()) < links_.streams || run.sender->in_flight() > 0 ||
+      !run.unsent.empty()) {
+    return false;
+  }
   for (const std::string& stream : run.link.finished()) {
     auto it = run.ends_from.find(stream);
     if (it == run.ends_from.end() || static_cast<int>(it->second.size()) < links_.upstream_workers) {
@@ -99,9 +127,15 @@ core::Status DedupStage::Run() {
   run.sender = std::move(sender).value();
   run.sender->set_ack_handler([&run](uint64_t seq) {
     core::KvStore::Batch batch;
+    const size_t finished = run.link.finished().size();
     for (std::string& key : run.link.Acknowledged(seq)) batch.Delete(std::move(key));
     if (core::Status s = run.store->raw().Write(batch); !s.ok()) {
       core::Logger("dedup")->warn("acknowledged incident batch not removed seq={} error=\"{}\"", seq, s.message());
+    }
+    if (run.link.finished().size() == finished) return;
+    for (const std::string& stream : run.link.finished()) {
+      for (const core::Received& r : run.held_ends[stream]) run.receiver->Ack(r);
+      run.held_ends.erase(stream);
     }
   });
   HistoryLimits limits;
@@ -113,9 +147,7 @@ core::Status DedupStage::Run() {
   run.dedup = std::move(dedup).value();
   run.outputs = std::make_unique<BlockOutputs>(BlocksDir(config_.state_dir), config_.dedup.block_hook);
   if (!run.link.outbox().empty()) log->info("sending again incident_batches={}", run.link.outbox().size());
-  for (v1::Envelope& e : run.link.outbox()) {
-    if (core::Status s = run.sender->Send(&e, 0); !s.ok()) return s;
-  }
+  for (v1::Envelope& e : run.link.outbox()) run.unsent.push_back(std::move(e));
   run.link.outbox().clear();
   core::Status status;
   while (!Done(run)) {
@@ -123,19 +155,28 @@ core::Status DedupStage::Run() {
       status = core::Status::Unavailable("stop requested");
       break;
     }
-    auto received = run.receiver->Receive(std::chrono::milliseconds(run.sender->in_flight() > 0 ? 1 : 20));
+    const bool busy = run.sender->in_flight() > 0 || !run.unsent.empty();
+    auto received = run.receiver->Receive(std::chrono::milliseconds(busy ? 1 : 20));
     if (received) {
       if (received->envelope.has_end_of_stream()) {
         run.ends_from[received->envelope.cause_origin()].insert(received->envelope.origin());
       }
       if (run.order.Offer(&*received) == core::CauseOrder::Offered::kDone) {
-        run.receiver->Ack(*received);
+        const std::string& stream = received->envelope.cause_origin();
+        if (received->envelope.has_end_of_stream() && run.link.ended().count(stream)) {
+          run.held_ends[stream].push_back(std::move(*received));  // notify has not acknowledged it yet
+        } else {
+          run.receiver->Ack(*received);
+        }
       }
     }
-    while (auto ready = run.order.Pop()) {
+    while (run.unsent.size() < kMaxUnsent) {
+      auto ready = run.order.Pop();
+      if (!ready) break;
       if (status = Apply(*ready, run); !status.ok()) break;
     }
     if (!status.ok()) break;
+    if (status = SendReady(run); !status.ok()) break;
     if (status = run.sender->Poll(std::chrono::milliseconds(0)); !status.ok()) break;
     if (!run.finished_at && static_cast<int>(run.link.finished().size()) >= links_.streams &&
         run.sender->in_flight() == 0) {

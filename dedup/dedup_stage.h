@@ -33,6 +33,7 @@ class DedupStage {
  private:
   struct Run_;
   core::Status Apply(core::CauseOrder::Ready& ready, Run_& run);
+  core::Status SendReady(Run_& run);
   bool Done(const Run_& run) const;
 
   const core::Config& config_;

@@ -16,6 +16,7 @@
 #include "notify/window_store.h"
 #include "core/cause_order.h"
 #include "core/shutdown.h"
+#include <map>
 #include <set>
 
 namespace abuseflow::notify {
@@ -96,7 +97,9 @@ core::Status NotifyStage::Run() {
   OwnerBatcher batcher(config_.notify.window_us);
   WindowStore windows(state->get());
   core::CauseOrder order(/*by_shard=*/true);
-  std::set<std::string> ended;
+  std::set<std::string> ended;  // streams whose end is applied, reports not flushed yet
+  std::set<std::string> acknowledged_ends;
+  std::map<std::string, std::vector<core::Received>> held_ends;
   if (core::Status s = windows.Restore(&batcher, &order, &ended); !s.ok()) return s;
   stats_.restored = windows.open_incidents();
   auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input, links_.security);
@@ -122,29 +125,62 @@ core::Status NotifyStage::Run() {
     if (end) ended.insert(ready.stream);
     windows.Advance(ready.stream, ready.seq + 1, end, batcher, &batch);
     if (core::Status s = (*state)->Write(batch); !s.ok()) return s;
+    if (end) {
+      // An end is acknowledged only once its reports are flushed.
+      for (core::Received& r : ready.parts) held_ends[ready.stream].push_back(std::move(r));
+      for (core::Received& r : ready.copies) held_ends[ready.stream].push_back(std::move(r));
+      return core::Status::Ok();
+    }
     for (const core::Received& r : ready.parts) (*receiver)->Ack(r);
     for (const core::Received& r : ready.copies) (*receiver)->Ack(r);
     return core::Status::Ok();
   };
+  // Once every stream has ended: the last mails, then the open reports and
+  // the end marks go in one write, and only then are the ends acknowledged.
+  auto flush = [&]() -> core::Status {
+    if (core::Status s = writer.Write(batcher.Flush()); !s.ok()) return s;
+    core::KvStore::Batch batch;
+    windows.ForgetAll(&batch);
+    for (const std::string& stream : ended) batch.Delete("p/e/" + stream);  // the next run waits for new streams
+    if (core::Status s = (*state)->Write(batch); !s.ok()) return s;
+    for (const std::string& stream : ended) {
+      // Restored ends have no envelope yet: dedup sends them again, and they
+      // are acknowledged (and counted) as they come.
+      if (held_ends[stream].empty()) continue;
+      for (const core::Received& r : held_ends[stream]) (*receiver)->Ack(r);
+      acknowledged_ends.insert(stream);
+    }
+    held_ends.clear();
+    ended.clear();
+    return core::Status::Ok();
+  };
   core::Status status;
-  while (static_cast<int>(ended.size()) < links_.streams) {
+  // Ends until notify has acknowledged `streams` of them in this run: after
+  // a restart with reports of an ended stream still open, they are flushed
+  // first and the end, sent again by dedup, is acknowledged then.
+  while (static_cast<int>(acknowledged_ends.size()) < links_.streams) {
     if (core::StopRequested()) {
       status = core::Status::Unavailable("stop requested");
       break;
     }
+    if (static_cast<int>(ended.size()) >= links_.streams) {
+      if (status = flush(); !status.ok()) break;
+      continue;
+    }
     auto received = (*receiver)->Receive(std::chrono::milliseconds(50));
-    if (received && order.Offer(&*received) == core::CauseOrder::Offered::kDone) (*receiver)->Ack(*received);
+    if (received && order.Offer(&*received) == core::CauseOrder::Offered::kDone) {
+      const std::string& stream = received->envelope.cause_origin();
+      if (received->envelope.has_end_of_stream() && ended.count(stream)) {
+        held_ends[stream].push_back(std::move(*received));
+      } else {
+        if (received->envelope.has_end_of_stream()) acknowledged_ends.insert(stream);
+        (*receiver)->Ack(*received);
+      }
+    }
     while (auto ready = order.Pop()) {
       if (status = apply(*ready); !status.ok()) break;
     }
     if (!status.ok()) break;
-  }
-  if (status.ok()) status = writer.Write(batcher.Flush());
-  if (status.ok()) {
-    core::KvStore::Batch batch;
-    windows.ForgetAll(&batch);
-    for (const std::string& stream : ended) batch.Delete("p/e/" + stream);  // the next run waits for new streams
-    if (!batch.empty()) status = (*state)->Write(batch);
   }
   if (*worker) {
     // Drains up to notify.smtp.drain_timeout, unless the stage is failing.

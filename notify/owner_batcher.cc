@@ -87,10 +87,10 @@ void OwnerBatcher::Close(const std::string& contact, std::vector<Report>* out) {
   auto it = open_.find(contact);
   if (it == open_.end()) return;
   by_end_.erase({it->second.end_us(), contact});
-  out->push_back(it->second.Take());
-  open_.erase(it);
   closed_generations_.push_back(generation_[contact]);
   generation_.erase(contact);
+  out->push_back(it->second.Take());
+  open_.erase(it);  // `contact` may refer to the erased key: not used after this
   ++stats_.reports;
 }
 

@@ -187,7 +187,7 @@ std::optional<int64_t> ParseMailDate(std::string_view text) {
   static constexpr std::array<std::string_view, 12> kMonths = {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
   auto it = std::find(kMonths.begin(), kMonths.end(), Lower(month));
-  if (it == kMonths.end() || day < 1 || day > 31 || year < 1970 || hour > 23 || minute > 59 ||
+  if (it == kMonths.end() || day < 1 || day > 31 || year < 1970 || year > 9999 || zone < -9999 || zone > 9999 || hour > 23 || minute > 59 ||
       second > 60) {
     return std::nullopt;
   }
@@ -225,10 +225,10 @@ ReplyInfo ClassifyReply(std::string_view raw) {
     info.kind = v1::ReplyRecord::KIND_BOUNCE;
     info.why = rule;
     // The returned original's headers name our Message-ID.
-    for (size_t at = body_lower.find("message-id:"); at != std::string::npos;
-         at = body_lower.find("message-id:", at + 1)) {
-      std::string_view line = body.substr(at, body.find('\n', at) - at);
-      for (std::string& id : MessageIdsIn(line)) info.referenced.push_back(id);
+    for (size_t at = body_lower.find("message-id:"); at != std::string::npos;) {
+      const size_t end = body.find('\n', at);
+      for (std::string& id : MessageIdsIn(body.substr(at, end - at))) info.referenced.push_back(id);
+      at = end == std::string_view::npos ? end : body_lower.find("message-id:", end);
     }
     return info;
   }

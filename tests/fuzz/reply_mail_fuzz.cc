@@ -6,17 +6,20 @@
 // no more bytes than it read; every reply has a kind and a rule, a ticket of
 // the form AF-<8 hex digits> taken from the message, Message-IDs that
 // notify::IsValidMessageId accepts, no more referenced ids than the message
-// has '<' characters, a sender domain taken from the message, says_fixed only
-// on a human reply, and the same answer when classified twice. Built with
-// tests/fuzz/fuzz_driver.cc (label fuzz) over tests/fuzz/seeds/reply_mail.
+// has '<' characters, a date (if any) from 1970 to 9999, a sender domain
+// taken from the message, says_fixed only on a human reply, and the same
+// answer when classified twice. Built with tests/fuzz/fuzz_driver.cc (label
+// fuzz) over tests/fuzz/seeds/reply_mail.
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <source_location>
 #include <string>
 #include <string_view>
 
@@ -29,9 +32,15 @@ namespace {
 using namespace abuseflow;
 
 constexpr size_t kMaxMessageBytes = 64 * 1024;
+constexpr int64_t kDayUs = 86400LL * 1000000;
+constexpr int64_t kYear10000Us = 253402300800LL * 1000000;  // 10000-01-01T00:00:00Z
 
-void Check(bool ok) {
-  if (!ok) std::abort();
+// Aborts, naming the broken check's line, when `ok` is false.
+void Check(bool ok, std::source_location where = std::source_location::current()) {
+  if (ok) return;
+  std::fprintf(stderr, "reply_mail_fuzz: check failed at %s:%u\n", where.file_name(),
+               static_cast<unsigned>(where.line()));
+  std::abort();
 }
 
 bool IsTicket(std::string_view t) {
@@ -56,6 +65,8 @@ void CheckReply(std::string_view raw) {
   Check(info.message_id.empty() || notify::IsValidMessageId(info.message_id));
   for (const std::string& id : info.referenced) Check(notify::IsValidMessageId(id));
   Check(info.referenced.size() <= static_cast<size_t>(std::count(raw.begin(), raw.end(), '<')));
+  // A date is from 1970 to 9999 with a zone of at most +-99:99 (or 0: none).
+  Check(info.date_us == 0 || (info.date_us >= -kDayUs && info.date_us <= kYear10000Us + kDayUs));
   Check(info.sender_domain.size() <= raw.size());
   Check(info.sender_domain.empty() || Lower(raw).find(info.sender_domain) != std::string::npos);
   const notify::ReplyInfo again = notify::ClassifyReply(raw);

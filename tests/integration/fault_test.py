@@ -113,15 +113,18 @@ class Pipeline:
                 pass
 
     def wait_done(self, on_tick=None):
-        """Until notify has ended (everything is written); then the others end
-        by themselves or, past a grace period, are stopped with SIGTERM."""
+        """Until ingest has ended: its end of stream is acknowledged only once
+        every stage is done with it, notify's mails written. Then the others
+        end by themselves or, past a grace period, are stopped with SIGTERM
+        (a stage killed right at the end may wait for an acknowledgement its
+        finished downstream no longer sends; docs/guarantees.md)."""
         end = time.monotonic() + RUN_TIMEOUT
-        while self.running("notify"):
+        while self.running("ingest"):
             self.check_exits()
             if on_tick:
                 on_tick()
             if time.monotonic() > end:
-                fail(f"{self.work.name}: notify did not finish in {RUN_TIMEOUT} s")
+                fail(f"{self.work.name}: ingest did not finish in {RUN_TIMEOUT} s")
             time.sleep(0.1)
         self.check_exits()
         grace = time.monotonic() + 30
@@ -231,7 +234,7 @@ def main():
             run.kill_and_restart(rng.choice([s for s in candidates if run.kills[s] == fewest]))
 
     lingering = run.wait_done(killer)
-    print(f"kills: {run.kills} in {time.monotonic() - started:.0f} s; stopped with SIGTERM after notify "
+    print(f"kills: {run.kills} in {time.monotonic() - started:.0f} s; stopped with SIGTERM after ingest "
           f"ended: {lingering}")
     compare("kills", ref, run, expected)
     if min(run.kills.values()) < 2:
