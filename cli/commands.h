@@ -14,6 +14,8 @@ void AddDedupCommands(CLI::App& app, int* exit_code);
 void AddCacheCommands(CLI::App& app, int* exit_code);
 // `keys generate --dir DIR --name NAME`, `keys show FILE`: CURVE key files (cli/keys_commands.cc).
 void AddKeysCommands(CLI::App& app, int* exit_code);
+// `status [--state DIR] [--json]`: what is still on its way in a state folder (cli/status_commands.cc).
+void AddStatusCommands(CLI::App& app, int* exit_code);
 // `whois ADDRESS` over WHOIS (cli/cache_commands.cc): the servers asked, the
 // referrals followed, the parsed record and the cache state, as text or JSON.
 // `servers` are NAME=HOST:PORT overrides of [enrich.whois] servers.
