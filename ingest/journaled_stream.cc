@@ -109,7 +109,7 @@ core::Status JournaledStream::Journal(v1::JournalEntry* entry) {
   for (const v1::InputPosition& p : entry->positions()) positions_[p.origin()] = p.lines();
   if (in_memory_bytes_ + bytes.size() <= options_.memory_bytes) {
     in_memory_bytes_ += bytes.size();
-    in_memory_.emplace(seq, std::move(*envelope));
+    in_memory_.emplace(seq, std::make_pair(std::move(*envelope), static_cast<uint64_t>(bytes.size())));
   }
   if (end || unsynced_ >= options_.group_batches) {
     if (core::Status s = journal_->Sync(); !s.ok()) return s;
@@ -149,8 +149,8 @@ core::Status JournaledStream::SendReady() {
     const uint64_t seq = unsent_.front();
     v1::Envelope envelope;
     if (auto it = in_memory_.find(seq); it != in_memory_.end()) {
-      envelope = std::move(it->second);
-      in_memory_bytes_ -= std::min<uint64_t>(in_memory_bytes_, envelope.ByteSizeLong());
+      envelope = std::move(it->second.first);
+      in_memory_bytes_ -= it->second.second;
       in_memory_.erase(it);
     } else {
       auto bytes = journal_->Read(seq);

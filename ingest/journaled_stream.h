@@ -85,7 +85,7 @@ class JournaledStream {
   std::map<std::string, uint64_t> positions_;
   int unsynced_ = 0;
   std::deque<uint64_t> unsent_;                  // durable, not sent yet (in seq order)
-  std::map<uint64_t, v1::Envelope> in_memory_;   // some of unsent_, to send without reading back
+  std::map<uint64_t, std::pair<v1::Envelope, uint64_t>> in_memory_;  // some of unsent_ (and their record sizes)
   uint64_t in_memory_bytes_ = 0;
   uint64_t end_seq_ = 0;                         // the end of stream, once journaled
   StreamStats stats_;
