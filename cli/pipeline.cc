@@ -38,7 +38,8 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
   zmq::context_t context;
   const std::string enrich_ep = "inproc://enrich", dedup_ep = "inproc://dedup",
                     notify_ep = "inproc://notify";
-  core::StageLinks base{&context};
+  core::StageLinks base;
+  base.context = &context;
   auto links = [&](std::string input, std::vector<std::string> outputs, std::string name) {
     core::StageLinks l = base;
     l.input = std::move(input);
@@ -98,7 +99,8 @@ core::Status RunOneStage(const std::string& stage, const core::Config& config, c
   const core::EndpointsConfig& ep = config.endpoints;
   const std::vector<std::string> workers = OrOne(ep.enrich_workers, ep.enrich);
   const std::vector<std::string> shards = OrOne(ep.dedup_shards, ep.dedup);
-  core::StageLinks links{&context};
+  core::StageLinks links;
+  links.context = &context;
   links.security = &*security;
   links.producers = o.producers;
   links.streams = o.streams;

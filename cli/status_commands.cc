@@ -3,46 +3,30 @@
 // incident batches notify has not acknowledged, notify's open reports and
 // queued mails. Reads only; safe while the pipeline runs.
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
 
-#include "abuseflow/v1/events.pb.h"
 #include "cli/commands.h"
+#include "core/journal.h"
 #include "core/kv_store.h"
+#include "ingest/journaled_stream.h"
 
 namespace abuseflow::cli {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string FirstLine(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-// The journal without opening it for writing: its files only.
+// The journal through its own reader, without opening it for writing.
 nlohmann::json JournalStatus(const fs::path& dir) {
-  nlohmann::json j = {{"present", fs::is_directory(dir)}};
-  if (!fs::is_directory(dir)) return j;
-  std::string stream = FirstLine(dir / "stream");
-  j["stream"] = stream.substr(0, stream.find(' '));
-  j["acknowledged_through"] = std::strtoull(FirstLine(dir / "acked").c_str(), nullptr, 10);
-  uint64_t segments = 0, bytes = 0;
-  for (const auto& e : fs::directory_iterator(dir)) {
-    if (e.path().extension() != ".log") continue;
-    ++segments;
-    bytes += fs::file_size(e.path());
-  }
-  j["segments"] = segments;
-  j["segment_bytes"] = bytes;
-  std::ifstream in(dir / "resume", std::ios::binary);
-  std::string resume((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  v1::JournalEntry entry;
-  j["stream_ended"] = entry.ParseFromString(resume) && entry.envelope().has_end_of_stream();
+  core::JournalInfo info = core::Journal::Describe(dir.string());
+  nlohmann::json j = {{"present", info.present}};
+  if (!info.present) return j;
+  j["stream"] = info.stream;
+  j["acknowledged_through"] = info.acked_through;
+  j["segments"] = info.segments;
+  j["segment_bytes"] = info.segment_bytes;
+  j["stream_ended"] = ingest::StreamEndJournaled(dir.string());
   return j;
 }
 

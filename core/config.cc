@@ -292,6 +292,17 @@ Status ReadDedup(const toml::table& t, const std::string& base, DedupConfig* c) 
   return d.Finish();
 }
 
+// The per-server rate limits [enrich.whois] and [enrich.rdap] share.
+template <typename Limits>
+Status ReadRateLimits(TableReader& r, Limits* c) {
+  AF_TRY(r.Int("queries_per_minute", 1, 1000000, &c->queries_per_minute));
+  AF_TRY(r.Int("burst", 1, 1000000, &c->burst));
+  AF_TRY(r.Duration("backoff", &c->backoff_us));
+  AF_TRY(r.Duration("max_backoff", &c->max_backoff_us));
+  AF_TRY(r.Duration("max_wait", &c->max_wait_us));
+  return Status::Ok();
+}
+
 Status ReadWhois(const toml::table& t, const std::string& base, WhoisConfig* w) {
   TableReader r(t, "enrich.whois", base);
   Status status;
@@ -309,11 +320,7 @@ Status ReadWhois(const toml::table& t, const std::string& base, WhoisConfig* w) 
   AF_TRY(r.Duration("timeout", &w->timeout_us));
   AF_TRY(r.Int("max_answer_bytes", 1024, 64 << 20, &w->max_answer_bytes));
   AF_TRY(r.Int("max_referrals", 1, 20, &w->max_referrals));
-  AF_TRY(r.Int("queries_per_minute", 1, 1000000, &w->queries_per_minute));
-  AF_TRY(r.Int("burst", 1, 1000000, &w->burst));
-  AF_TRY(r.Duration("backoff", &w->backoff_us));
-  AF_TRY(r.Duration("max_backoff", &w->max_backoff_us));
-  AF_TRY(r.Duration("max_wait", &w->max_wait_us));
+  AF_TRY(ReadRateLimits(r, w));
   AF_TRY(r.Bool("more_specifics", &w->more_specifics));
   return r.Finish();
 }
@@ -337,11 +344,7 @@ Status ReadRdap(const toml::table& t, const std::string& base, RdapConfig* c) {
   AF_TRY(r.Duration("timeout", &c->timeout_us));
   AF_TRY(r.Int("max_answer_bytes", 1024, 64 << 20, &c->max_answer_bytes));
   AF_TRY(r.Int("max_redirects", 0, 10, &c->max_redirects));
-  AF_TRY(r.Int("queries_per_minute", 1, 1000000, &c->queries_per_minute));
-  AF_TRY(r.Int("burst", 1, 1000000, &c->burst));
-  AF_TRY(r.Duration("backoff", &c->backoff_us));
-  AF_TRY(r.Duration("max_backoff", &c->max_backoff_us));
-  AF_TRY(r.Duration("max_wait", &c->max_wait_us));
+  AF_TRY(ReadRateLimits(r, c));
   return r.Finish();
 }
 

@@ -79,7 +79,38 @@ std::string ReadSmallFile(const std::string& path) {
   return text;
 }
 
+// The `stream` file: "<id> <base>".
+void ReadStreamFile(const std::string& dir, std::string* id, uint64_t* base) {
+  std::string stream = ReadSmallFile(dir + "/stream");
+  if (size_t space = stream.find(' '); space != std::string::npos) {
+    *base = std::strtoull(stream.c_str() + space + 1, nullptr, 10);
+    stream.resize(space);
+  }
+  *id = stream;
+}
+
+uint64_t ReadAcked(const std::string& dir) {
+  return std::strtoull(ReadSmallFile(dir + "/acked").c_str(), nullptr, 10);
+}
+
+bool IsSegmentName(const std::string& name) { return name.size() == 24 && name.ends_with(".log"); }
+
 }  // namespace
+
+JournalInfo Journal::Describe(const std::string& dir) {
+  JournalInfo info;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return info;
+  info.present = true;
+  ReadStreamFile(dir, &info.stream, &info.stream_base);
+  info.acked_through = ReadAcked(dir);
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (!IsSegmentName(entry.path().filename().string())) continue;
+    ++info.segments;
+    info.segment_bytes += entry.file_size(ec);
+  }
+  return info;
+}
 
 Journal::~Journal() {
   for (auto& [first, segment] : segments_) {
@@ -103,18 +134,12 @@ Result<std::unique_ptr<Journal>> Journal::Open(const std::string& dir, JournalOp
 }
 
 Status Journal::Recover(JournalRecovery* recovery) {
-  std::string stream = ReadSmallFile(dir_ + "/stream");
-  if (size_t space = stream.find(' '); space != std::string::npos) {
-    stream_base_ = std::strtoull(stream.c_str() + space + 1, nullptr, 10);
-    stream.resize(space);
-  }
-  stream_ = stream;
-  std::string acked = ReadSmallFile(dir_ + "/acked");
-  if (!acked.empty()) acked_through_ = std::strtoull(acked.c_str(), nullptr, 10);
+  ReadStreamFile(dir_, &stream_, &stream_base_);
+  acked_through_ = ReadAcked(dir_);
   std::vector<uint64_t> firsts;
   for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
     std::string name = entry.path().filename().string();
-    if (name.size() == 24 && name.ends_with(".log")) {
+    if (IsSegmentName(name)) {
       firsts.push_back(std::strtoull(name.c_str(), nullptr, 10));
     }
   }

@@ -16,6 +16,16 @@ struct JournalOptions {
   uint64_t segment_bytes = 64ULL << 20;  // a new segment file after this many bytes; default 64 MiB
 };
 
+// A journal folder as it stands, read without opening it for writing.
+struct JournalInfo {
+  bool present = false;
+  std::string stream;             // "" before the first stream
+  uint64_t stream_base = 0;
+  uint64_t acked_through = 0;
+  uint64_t segments = 0;
+  uint64_t segment_bytes = 0;     // acknowledged records of the last segment included
+};
+
 // What Open found and repaired.
 struct JournalRecovery {
   uint64_t records = 0;      // unacknowledged records found
@@ -45,6 +55,9 @@ class Journal {
  public:
   static Result<std::unique_ptr<Journal>> Open(const std::string& dir, JournalOptions options = {},
                                                JournalRecovery* recovery = nullptr);
+  // Reads the folder's stream, watermark and segment sizes; changes nothing
+  // (safe while ingest runs).
+  static JournalInfo Describe(const std::string& dir);
   ~Journal();
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;

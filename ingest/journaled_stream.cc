@@ -15,13 +15,17 @@ constexpr auto kEndPoll = std::chrono::milliseconds(50);
 // kept beside the journal for when every batch is acknowledged.
 std::string ResumePath(const std::string& dir) { return dir + "/resume"; }
 
-core::Status WriteResume(const std::string& dir, const std::map<std::string, uint64_t>& positions, bool end) {
-  v1::JournalEntry resume;
+void AddPositions(const std::map<std::string, uint64_t>& positions, v1::JournalEntry* entry) {
   for (const auto& [origin, lines] : positions) {
-    v1::InputPosition* p = resume.add_positions();
+    v1::InputPosition* p = entry->add_positions();
     p->set_origin(origin);
     p->set_lines(lines);
   }
+}
+
+core::Status WriteResume(const std::string& dir, const std::map<std::string, uint64_t>& positions, bool end) {
+  v1::JournalEntry resume;
+  AddPositions(positions, &resume);
   if (end) resume.mutable_envelope()->mutable_end_of_stream();
   std::string tmp = ResumePath(dir) + ".tmp";
   {
@@ -44,6 +48,8 @@ v1::JournalEntry ReadResume(const std::string& dir) {
 }
 
 }  // namespace
+
+bool StreamEndJournaled(const std::string& dir) { return ReadResume(dir).envelope().has_end_of_stream(); }
 
 core::Result<std::unique_ptr<JournaledStream>> JournaledStream::Open(zmq::context_t& context,
                                                                      const std::vector<std::string>& outputs,
@@ -124,11 +130,7 @@ core::Status JournaledStream::Journal(v1::JournalEntry* entry) {
 core::Status JournaledStream::Append(v1::EventBatch* events, const std::map<std::string, uint64_t>& positions) {
   v1::JournalEntry entry;
   entry.mutable_envelope()->mutable_events()->Swap(events);
-  for (const auto& [origin, lines] : positions) {
-    v1::InputPosition* p = entry.add_positions();
-    p->set_origin(origin);
-    p->set_lines(lines);
-  }
+  AddPositions(positions, &entry);
   return Journal(&entry);
 }
 
@@ -194,11 +196,7 @@ core::Status JournaledStream::End() {
     if (core::Status s = Flush(); !s.ok()) return s;
     v1::JournalEntry entry;
     entry.mutable_envelope()->mutable_end_of_stream()->set_origin(cause_origin_);
-    for (const auto& [origin, lines] : positions_) {
-      v1::InputPosition* p = entry.add_positions();
-      p->set_origin(origin);
-      p->set_lines(lines);
-    }
+    AddPositions(positions_, &entry);
     end_seq_ = journal_->last_seq() + 1;
     ended_ = true;
     if (core::Status s = Journal(&entry); !s.ok()) return s;

@@ -28,6 +28,10 @@ struct StreamStats {
   uint64_t quota_waits = 0;  // times reading stopped because the quota was full
 };
 
+// Whether the journal folder `dir` has its stream's end journaled (read
+// from its resume file; changes nothing).
+bool StreamEndJournaled(const std::string& dir);
+
 // The ingest end of the stream (docs/guarantees.md): every batch is written
 // to the journal and made durable in groups (one fsync per group) before it
 // is sent to enrich; it stays in the journal until enrich acknowledges it,
