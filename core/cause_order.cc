@@ -31,8 +31,8 @@ CauseOrder::Offered CauseOrder::Offer(Received* r) {
   return Offered::kHeld;
 }
 
-std::optional<CauseOrder::Ready> CauseOrder::Pop() {
-  if (!uncaused_.empty()) {
+std::optional<CauseOrder::Ready> CauseOrder::Pop(const std::function<bool(const std::string&)>& may_take) {
+  if (!uncaused_.empty() && (!may_take || may_take(""))) {
     Ready r;
     r.parts.push_back(std::move(uncaused_.front()));
     uncaused_.erase(uncaused_.begin());
@@ -40,7 +40,7 @@ std::optional<CauseOrder::Ready> CauseOrder::Pop() {
     return r;
   }
   for (auto& [stream, by_seq] : pending_) {
-    if (by_seq.empty()) continue;
+    if (by_seq.empty() || (may_take && !may_take(stream))) continue;
     uint64_t& next = next_.try_emplace(stream, 1).first->second;
     auto it = by_seq.begin();
     if (it->first != next || it->second.parts.size() < it->second.count) continue;

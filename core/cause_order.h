@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,8 +41,10 @@ class CauseOrder {
   // kHeld: taken (moved from *received). kDone: that batch was released
   // before; *received is left as it was, to acknowledge now.
   Offered Offer(Received* received);
-  // The next batch whose turn it is and that is complete, if any.
-  std::optional<Ready> Pop();
+  // The next batch whose turn it is and that is complete, if any; with
+  // `may_take`, only of a stream it allows (a stage that cannot take more of
+  // one stream goes on with the others).
+  std::optional<Ready> Pop(const std::function<bool(const std::string& stream)>& may_take = {});
   size_t held() const { return held_; }
 
  private:

@@ -46,6 +46,22 @@ TEST(CauseOrderTest, HoldsBatchesUntilTheGapIsFilled) {
   EXPECT_EQ(Drain(order), (std::vector<uint64_t>{1, 2}));
 }
 
+TEST(CauseOrderTest, AStreamNotAllowedWaitsWhileTheOthersGoOn) {
+  CauseOrder order;
+  for (const char* stream : {"a", "b"}) {
+    for (uint64_t seq : {1, 2}) {
+      Received r = Part(stream, seq);
+      order.Offer(&r);
+    }
+  }
+  auto only_b = [](const std::string& stream) { return stream == "b"; };
+  std::vector<std::string> taken;
+  while (auto ready = order.Pop(only_b)) taken.push_back(ready->stream + std::to_string(ready->seq));
+  EXPECT_EQ(taken, (std::vector<std::string>{"b1", "b2"}));
+  EXPECT_EQ(order.held(), 2u);
+  EXPECT_EQ(Drain(order), (std::vector<uint64_t>{1, 2}));  // a's, once allowed
+}
+
 TEST(CauseOrderTest, CopiesAreAcknowledgedWithTheBatchAndAfterIt) {
   CauseOrder order;
   Received a = Part("s", 1, 0, 1, "enrich-0");

@@ -55,7 +55,7 @@ Result<std::unique_ptr<BatchSender>> BatchSender::Connect(zmq::context_t& contex
                                                           const std::vector<std::string>& endpoints,
                                                           std::string origin, SenderOptions options) {
   if (endpoints.empty()) return Status::InvalidArgument("a link needs at least one endpoint");
-  options.window = std::max(1, options.window);
+  options.window = std::max(0, options.window);
   std::unique_ptr<BatchSender> sender(new BatchSender(std::move(origin), options));
   for (const std::string& endpoint : endpoints) {
     if (Status s = ValidateEndpoint(endpoint); !s.ok()) return s;
@@ -64,7 +64,7 @@ Result<std::unique_ptr<BatchSender>> BatchSender::Connect(zmq::context_t& contex
     }
     try {
       auto socket = std::make_unique<zmq::socket_t>(context, zmq::socket_type::dealer);
-      socket->set(zmq::sockopt::sndhwm, options.window * 4);
+      socket->set(zmq::sockopt::sndhwm, options.window > 0 ? options.window * 4 : kReceiveHighWaterMark);
       socket->set(zmq::sockopt::rcvhwm, kReceiveHighWaterMark);
       socket->set(zmq::sockopt::linger, 0);     // unacknowledged batches are sent again anyway
       if (options.security) {
@@ -81,7 +81,7 @@ Result<std::unique_ptr<BatchSender>> BatchSender::Connect(zmq::context_t& contex
 
 bool BatchSender::HasCredit(int peer) const {
   if (peer == kAnyPeer) peer = BestPeer();
-  return peers_[peer].in_flight < options_.window;
+  return options_.window == 0 || peers_[peer].in_flight < options_.window;
 }
 
 int BatchSender::BestPeer() const {

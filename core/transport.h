@@ -45,7 +45,12 @@ struct TransportStats {
 Status ValidateEndpoint(const std::string& endpoint);
 
 struct SenderOptions {
-  int window = 16;  // unacknowledged batches per peer before Send waits; default 16
+  // Unacknowledged batches per peer before Send waits; default 16. 0: no
+  // limit, for a sender whose upstream's window already bounds what it can
+  // have in flight and whose receiver reorders (enrich to dedup: a window
+  // full of batches the receiver holds for a gap would keep the batch that
+  // fills it from ever being read; docs/guarantees.md, "Flow control").
+  int window = 16;
   std::chrono::milliseconds resend_after{2000};  // first resend of an unacknowledged batch; doubles up to 60 s
   const LinkSecurity* security = nullptr;        // CURVE client keys (core/curve.h); default none
 };

@@ -91,6 +91,30 @@ TEST(TransportTest, NoCreditMakesTheSenderWaitNotDrop) {
   EXPECT_GT((*sender)->stats().stalls, 0u);
 }
 
+TEST(TransportTest, WithoutAWindowTheSenderNeverWaitsAndStillKeepsEveryBatch) {
+  zmq::context_t ctx;
+  auto receiver = BatchReceiver::Bind(ctx, "inproc://unlimited");
+  SenderOptions options;
+  options.window = 0;
+  auto sender = BatchSender::Connect(ctx, "inproc://unlimited", "s", options);
+  ASSERT_TRUE(receiver.ok() && sender.ok());
+  constexpr int kBatches = 100;
+  for (int i = 1; i <= kBatches; ++i) {  // nothing is acknowledged yet: a window would stop this
+    ASSERT_TRUE((*sender)->HasCredit(0));
+    v1::Envelope e = BatchOf(1, i);
+    ASSERT_TRUE((*sender)->Send(&e).ok());
+  }
+  EXPECT_EQ((*sender)->in_flight(), static_cast<size_t>(kBatches));
+  EXPECT_EQ((*sender)->stats().stalls, 0u);
+  for (int i = 1; i <= kBatches; ++i) {
+    auto r = ReceiveWithin(**receiver);
+    ASSERT_TRUE(r.has_value());
+    (*receiver)->Ack(*r);
+  }
+  ASSERT_TRUE((*sender)->WaitAllAcked().ok());
+  EXPECT_EQ((*sender)->in_flight(), 0u);
+}
+
 TEST(TransportTest, AnUnacknowledgedBatchIsSentAgainToARestartedReceiver) {
   zmq::context_t ctx;
   auto first = BatchReceiver::Bind(ctx, "tcp://127.0.0.1:*");

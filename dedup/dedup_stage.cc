@@ -1,5 +1,6 @@
 #include "dedup/dedup_stage.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <map>
@@ -14,6 +15,9 @@ namespace {
 // After its streams have ended, how long dedup waits for the ends of stream
 // the other enrich workers pass on, to acknowledge them.
 constexpr auto kLinger = std::chrono::seconds(5);
+// Per ingest stream: incident batches in flight to notify, and waiting
+// beyond those before dedup applies no more of that stream.
+constexpr size_t kLaneWindow = 16;
 constexpr size_t kMaxUnsent = 32;
 
 }  // namespace
@@ -33,11 +37,26 @@ struct DedupStage::Run_ {
   // Ends of stream from enrich, acknowledged only once notify has acknowledged
   // the stream's end: so ingest's stream is complete only when notify is.
   std::map<std::string, std::vector<core::Received>> held_ends;
-  // Incident batches durable in the outbox, waiting for notify's credit.
-  // Dedup never blocks on notify: it goes on receiving (and acknowledging
-  // copies of batches it already applied), and applies nothing new while
-  // more than kMaxUnsent wait, so memory stays bounded.
-  std::deque<v1::Envelope> unsent;
+  // Incident batches durable in the outbox, per ingest stream: notify takes
+  // a stream's turns in order and needs every shard's part of each, so the
+  // credit is per stream (one stream's batches, applied in a different
+  // order on each shard, can never fill the window another stream's turn
+  // waits behind). Dedup never blocks on notify: it goes on receiving (and
+  // acknowledging copies of batches it already applied), and applies
+  // nothing new of a stream while kMaxUnsent of it wait, so memory stays
+  // bounded.
+  struct Lane {
+    std::deque<v1::Envelope> unsent;
+    size_t in_flight = 0;
+  };
+  std::map<std::string, Lane> lanes;
+  std::map<uint64_t, std::string> lane_of;  // outgoing seq in flight -> its stream
+  bool AnyUnsent() const {
+    return std::any_of(lanes.begin(), lanes.end(), [](const auto& l) { return !l.second.unsent.empty(); });
+  }
+  bool MayApply(const std::string& stream) {
+    return lanes[stream].unsent.size() < kMaxUnsent;
+  }
   std::optional<std::chrono::steady_clock::time_point> finished_at;
 };
 
@@ -83,22 +102,27 @@ core::Status DedupStage::Apply(core::CauseOrder::Ready& ready, Run_& run) {
     for (const core::Received& r : ready.parts) run.receiver->Ack(r);
     for (const core::Received& r : ready.copies) run.receiver->Ack(r);
   }
-  run.unsent.push_back(std::move(out));
+  run.lanes[ready.stream].unsent.push_back(std::move(out));
   return core::Status::Ok();
 }
 
-// Sends what notify has credit for.
+// Sends what each stream's lane has credit for.
 core::Status DedupStage::SendReady(Run_& run) {
-  while (!run.unsent.empty() && run.sender->HasCredit(0)) {
-    if (core::Status s = run.sender->Send(&run.unsent.front(), 0); !s.ok()) return s;
-    run.unsent.pop_front();
+  for (auto& [stream, lane] : run.lanes) {
+    while (!lane.unsent.empty() && lane.in_flight < kLaneWindow) {
+      v1::Envelope& next = lane.unsent.front();
+      if (core::Status s = run.sender->Send(&next, 0); !s.ok()) return s;
+      run.lane_of[next.batch_seq()] = stream;
+      ++lane.in_flight;
+      lane.unsent.pop_front();
+    }
   }
   return core::Status::Ok();
 }
 
 bool DedupStage::Done(const Run_& run) const {
   if (static_cast<int>(run.link.finished().size()) < links_.streams || run.sender->in_flight() > 0 ||
-      !run.unsent.empty()) {
+      run.AnyUnsent()) {
     return false;
   }
   for (const std::string& stream : run.link.finished()) {
@@ -122,10 +146,15 @@ core::Status DedupStage::Run() {
   run.receiver = std::move(receiver).value();
   core::SenderOptions options;
   options.security = links_.security;
+  options.window = 0;  // the lanes keep the credit, per stream
   auto sender = core::BatchSender::Connect(*links_.context, links_.outputs, links_.name, options);
   if (!sender.ok()) return sender.status();
   run.sender = std::move(sender).value();
   run.sender->set_ack_handler([&run](uint64_t seq) {
+    if (auto lane = run.lane_of.find(seq); lane != run.lane_of.end()) {
+      --run.lanes[lane->second].in_flight;
+      run.lane_of.erase(lane);
+    }
     core::KvStore::Batch batch;
     const size_t finished = run.link.finished().size();
     for (std::string& key : run.link.Acknowledged(seq)) batch.Delete(std::move(key));
@@ -147,7 +176,7 @@ core::Status DedupStage::Run() {
   run.dedup = std::move(dedup).value();
   run.outputs = std::make_unique<BlockOutputs>(BlocksDir(config_.state_dir), config_.dedup.block_hook);
   if (!run.link.outbox().empty()) log->info("sending again incident_batches={}", run.link.outbox().size());
-  for (v1::Envelope& e : run.link.outbox()) run.unsent.push_back(std::move(e));
+  for (v1::Envelope& e : run.link.outbox()) run.lanes[e.cause_origin()].unsent.push_back(std::move(e));
   run.link.outbox().clear();
   core::Status status;
   while (!Done(run)) {
@@ -155,7 +184,7 @@ core::Status DedupStage::Run() {
       status = core::Status::Unavailable("stop requested");
       break;
     }
-    const bool busy = run.sender->in_flight() > 0 || !run.unsent.empty();
+    const bool busy = run.sender->in_flight() > 0 || run.AnyUnsent();
     auto received = run.receiver->Receive(std::chrono::milliseconds(busy ? 1 : 20));
     if (received) {
       if (received->envelope.has_end_of_stream()) {
@@ -170,9 +199,8 @@ core::Status DedupStage::Run() {
         }
       }
     }
-    while (run.unsent.size() < kMaxUnsent) {
-      auto ready = run.order.Pop();
-      if (!ready) break;
+    auto may_apply = [&run](const std::string& stream) { return run.MayApply(stream); };
+    while (auto ready = run.order.Pop(may_apply)) {
       if (status = Apply(*ready, run); !status.ok()) break;
     }
     if (!status.ok()) break;

@@ -165,6 +165,11 @@ core::Status EnrichStage::Run() {
   if (!receiver.ok()) return receiver.status();
   core::SenderOptions options;
   options.security = links_.security;
+  // No credit limit towards dedup: dedup holds batches that arrive before
+  // their turn, and a window filled with those would keep enrich from ever
+  // reading the batch whose turn it is. What enrich has in flight is bounded
+  // by ingest's window, since it acknowledges ingest only once dedup has.
+  options.window = 0;
   auto sender = core::BatchSender::Connect(*links_.context, links_.outputs, links_.name, options);
   if (!sender.ok()) return sender.status();
   stats_.shard_events.assign(links_.outputs.size(), 0);

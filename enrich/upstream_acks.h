@@ -17,9 +17,13 @@ namespace abuseflow::enrich {
 // thread-safe.
 class UpstreamAcks {
  public:
-  // False if this upstream batch is already being worked on (a resend).
+  // False if this upstream batch is already being worked on (a resend); its
+  // acknowledgement then goes to the connection the resend came on, since
+  // the first one may be gone (the upstream restarted).
   bool Start(const core::Received& received) {
-    return by_key_.emplace(Key(received.envelope), Entry{received, {}}).second;
+    auto [it, inserted] = by_key_.emplace(Key(received.envelope), Entry{received, {}});
+    if (!inserted) it->second.received.peer = received.peer;
+    return inserted;
   }
   // Its part `downstream_seq` is in flight.
   void AddPart(const v1::Envelope& upstream, uint64_t downstream_seq) {
