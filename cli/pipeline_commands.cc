@@ -4,6 +4,7 @@
 #include "cli/pipeline.h"
 #include "core/log.h"
 #include "core/metrics_server.h"
+#include "core/metrics_textfile.h"
 #include "core/shutdown.h"
 
 namespace abuseflow::cli {
@@ -56,18 +57,35 @@ void AddCommonOptions(CLI::App* cmd, PipelineOptions* o, bool overrides) {
   cmd->add_option("--outbox", o->outbox, "folder the .eml files are written to");
 }
 
-// Starts the [metrics] endpoint when `listen` is set (null when not); when it
-// cannot bind, prints why, sets exit code 1 and returns false.
+// What [metrics] asks for: the endpoint and the textfile (each null when off).
+// The textfile is written a last time when this is destroyed.
+struct MetricsOutputs {
+  std::unique_ptr<core::MetricsServer> server;
+  std::unique_ptr<core::MetricsTextfile> textfile;
+};
+
+// Starts the [metrics] endpoint when `listen` is set and the textfile when
+// `textfile` is; when either cannot start, prints why, sets exit code 1 and
+// returns false.
 bool StartMetrics(const core::Config& config, const std::vector<std::string>& stages,
-                  const std::string& command, int* exit_code,
-                  std::unique_ptr<core::MetricsServer>* server) {
+                  const std::string& command, int* exit_code, MetricsOutputs* outputs) {
   auto started = core::StartMetricsServer(config.metrics, stages);
   if (!started.ok()) {
     std::cerr << "abuseflow " << command << ": " << started.status().ToString() << "\n";
     *exit_code = 1;
     return false;
   }
-  *server = std::move(started).value();
+  outputs->server = std::move(started).value();
+  if (config.metrics.textfile.empty()) return true;
+  core::RegisterProcessMetrics(core::MetricsRegistry::Global());
+  auto textfile = core::MetricsTextfile::Start(config.metrics.textfile, std::chrono::seconds(5),
+                                               &core::MetricsRegistry::Global());
+  if (!textfile.ok()) {
+    std::cerr << "abuseflow " << command << ": " << textfile.status().ToString() << "\n";
+    *exit_code = 1;
+    return false;
+  }
+  outputs->textfile = std::move(textfile).value();
   return true;
 }
 
@@ -88,7 +106,7 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
     }
     // Live inputs never end: the first signal drains the pipeline (exit 0).
     if (ingest::HasLiveInputs(*config)) core::InstallDrainSignalHandlers();
-    std::unique_ptr<core::MetricsServer> metrics;
+    MetricsOutputs metrics;
     if (!StartMetrics(*config, {"ingest", "enrich", "dedup", "notify"}, "run", exit_code, &metrics)) return;
     auto summary = RunInProcess(*config);
     if (!summary.ok()) {
@@ -136,7 +154,7 @@ void AddPipelineCommands(CLI::App& app, int* exit_code) {
         return;
       }
       if (name == "ingest" && ingest::HasLiveInputs(*config)) core::InstallDrainSignalHandlers();
-      std::unique_ptr<core::MetricsServer> metrics;
+      MetricsOutputs metrics;
       if (!StartMetrics(*config, {name}, name, exit_code, &metrics)) return;
       core::Status s = RunOneStage(name, *config, options->stage);
       if (!s.ok()) {

@@ -429,6 +429,7 @@ Status ReadSmtp(const toml::table& t, const std::string& base, SmtpConfig* c) {
 Status ReadMetrics(const toml::table& t, const std::string& base, MetricsConfig* c) {
   TableReader r(t, "metrics", base);
   AF_TRY(r.String("listen", &c->listen));
+  AF_TRY(r.Path("textfile", &c->textfile));
   AF_TRY(r.Finish());
   if (c->listen.empty()) return Status::Ok();
   const size_t colon = c->listen.rfind(':');

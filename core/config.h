@@ -202,6 +202,7 @@ struct SecurityConfig {
 // docs/operations.md).
 struct MetricsConfig {
   std::string listen;  // "HOST:PORT" or "[V6]:PORT" to serve GET /metrics and /health; default none: off
+  std::string textfile;  // write the metrics text to this file every 5 s and at exit; default none
 };
 
 // The whole configuration file. Relative paths are resolved against the

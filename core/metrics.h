@@ -1,6 +1,5 @@
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,37 +10,49 @@
 
 #include "core/result.h"
 
+namespace prometheus {
+class Counter;
+class Gauge;
+}  // namespace prometheus
+
 namespace abuseflow::core {
 
 // Label name -> value pairs of one time series, e.g. {{"stage", "enrich"}}.
 // Order does not matter: the registry keeps them sorted by name.
 using MetricLabels = std::vector<std::pair<std::string, std::string>>;
 
-// A monotonically increasing count (Prometheus "counter"). Increments are one
-// relaxed atomic add: lock-free, safe from any thread, cheap in hot paths.
+namespace detail {
+struct MetricFamilies;  // the prometheus-cpp registry and its families (core/metrics.cc)
+}
+
+// A monotonically increasing count (Prometheus "counter"), one series of a
+// prometheus-cpp family. Increments are lock-free and safe from any thread.
 class Counter {
  public:
-  void Increment(uint64_t n = 1) { value_.fetch_add(n, std::memory_order_relaxed); }
-  uint64_t value() const { return value_.load(std::memory_order_relaxed); }
+  explicit Counter(prometheus::Counter* series) : series_(series) {}
+  void Increment(uint64_t n = 1);
+  uint64_t value() const;
 
  private:
-  std::atomic<uint64_t> value_{0};
+  prometheus::Counter* series_;  // owned by its family
 };
 
 // A value that goes up and down (Prometheus "gauge"): queue depths, cache
 // sizes, timestamps. Lock-free, safe from any thread.
 class Gauge {
  public:
-  void Set(double v) { value_.store(v, std::memory_order_relaxed); }
-  void Add(double d) { value_.fetch_add(d, std::memory_order_relaxed); }
-  double value() const { return value_.load(std::memory_order_relaxed); }
+  explicit Gauge(prometheus::Gauge* series) : series_(series) {}
+  void Set(double v);
+  void Add(double d);
+  double value() const;
 
  private:
-  std::atomic<double> value_{0.0};
+  prometheus::Gauge* series_;  // owned by its family
 };
 
-// A set of named counters and gauges with labels, rendered in the Prometheus
-// text exposition format 0.0.4 (docs/operations.md lists the names).
+// A set of named counters and gauges with labels, kept in a prometheus-cpp
+// registry and rendered in the Prometheus text exposition format 0.0.4 by
+// its serializer (docs/operations.md lists the names).
 //
 // Registration (Get*/Register*) takes a mutex and is thread-safe; it returns
 // the same object for the same name and labels, so two stages asking for
@@ -54,7 +65,8 @@ class Gauge {
 // registered before as the other type or with another help text.
 class MetricsRegistry {
  public:
-  MetricsRegistry() = default;
+  MetricsRegistry();
+  ~MetricsRegistry();
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
@@ -78,19 +90,8 @@ class MetricsRegistry {
   std::string Render() const;
 
  private:
-  enum class Type { kCounter, kGauge };
-  struct Family {
-    Type type;
-    std::string help;
-    std::map<MetricLabels, std::unique_ptr<Counter>> counters;
-    std::map<MetricLabels, std::unique_ptr<Gauge>> gauges;
-  };
-  // Validates and finds or creates the family; `labels` comes back sorted.
-  Result<Family*> FamilyFor(const std::string& name, const std::string& help, Type type,
-                            MetricLabels* labels);
-
   mutable std::mutex mu_;
-  std::map<std::string, Family> families_;
+  std::unique_ptr<detail::MetricFamilies> families_;
 };
 
 // Registers the process-level series in `registry` (idempotent):
@@ -100,10 +101,5 @@ void RegisterProcessMetrics(MetricsRegistry& registry);
 
 // Unix time, in seconds, at which this process started (static initialisation).
 double ProcessStartTimeSeconds();
-
-// Escapes a label value for the text format: backslash, double quote, newline.
-std::string EscapeLabelValue(const std::string& value);
-// Renders a sample value: integers without a fraction, +Inf, -Inf, NaN.
-std::string FormatMetricValue(double value);
 
 }  // namespace abuseflow::core

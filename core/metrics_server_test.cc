@@ -176,12 +176,12 @@ TEST(StartMetricsServerTest, EmptyListenIsOffAndBadOnesAreErrors) {
   auto off = StartMetricsServer(MetricsConfig{}, {"run"});
   ASSERT_TRUE(off.ok());
   EXPECT_EQ(off->get(), nullptr);
-  EXPECT_FALSE(StartMetricsServer(MetricsConfig{"no-port"}, {}).ok());
-  EXPECT_FALSE(StartMetricsServer(MetricsConfig{"256.1.1.1:80"}, {}).ok());
-  auto first = StartMetricsServer(MetricsConfig{"127.0.0.1:0"}, {"ingest"});
+  EXPECT_FALSE(StartMetricsServer(MetricsConfig{"no-port", ""}, {}).ok());
+  EXPECT_FALSE(StartMetricsServer(MetricsConfig{"256.1.1.1:80", ""}, {}).ok());
+  auto first = StartMetricsServer(MetricsConfig{"127.0.0.1:0", ""}, {"ingest"});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   const int port = (*first)->port();
-  auto second = StartMetricsServer(MetricsConfig{"127.0.0.1:" + std::to_string(port)}, {});
+  auto second = StartMetricsServer(MetricsConfig{"127.0.0.1:" + std::to_string(port), ""}, {});
   EXPECT_FALSE(second.ok());  // in use
   const std::string r = Fetch(port, "GET /metrics HTTP/1.1\r\n\r\n");
   EXPECT_NE(r.find("abuseflow_build_info{version=\""), std::string::npos) << r;

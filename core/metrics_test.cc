@@ -1,8 +1,12 @@
 #include "core/metrics.h"
 
+#include "core/metrics_textfile.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -117,13 +121,34 @@ TEST(MetricsTest, ProcessMetricsAreRegisteredOnce) {
 }
 
 TEST(MetricsTest, ValuesUseTheFormatsSpellings) {
-  EXPECT_EQ(FormatMetricValue(0), "0");
-  EXPECT_EQ(FormatMetricValue(-3), "-3");
-  EXPECT_EQ(FormatMetricValue(1e300 * 1e300), "+Inf");
-  EXPECT_EQ(FormatMetricValue(-1e300 * 1e300), "-Inf");
-  EXPECT_EQ(FormatMetricValue(std::nan("")), "NaN");
-  EXPECT_EQ(FormatMetricValue(0.1), "0.1");
-  EXPECT_EQ(FormatMetricValue(1e20), "1e+20");
+  MetricsRegistry r;
+  r.GetGauge("v", "values", {{"k", "neg"}}).Set(-3);
+  r.GetGauge("v", "values", {{"k", "inf"}}).Set(1e300 * 1e300);
+  r.GetGauge("v", "values", {{"k", "nan"}}).Set(std::nan(""));
+  r.GetGauge("v", "values", {{"k", "tenth"}}).Set(0.1);
+  const std::string text = r.Render();
+  EXPECT_NE(text.find("v{k=\"neg\"} -3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("v{k=\"inf\"} +Inf\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("v{k=\"nan\"} Nan\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("v{k=\"tenth\"} 0.1\n"), std::string::npos) << text;
+}
+
+TEST(MetricsTest, TextfileHoldsTheFinalCountsAfterItIsDestroyed) {
+  const std::string path = ::testing::TempDir() + "/metrics_textfile_test.prom";
+  MetricsRegistry r;
+  Counter& c = r.GetCounter("done_total", "d");
+  {
+    auto file = MetricsTextfile::Start(path, std::chrono::hours(1), &r);
+    ASSERT_TRUE(file.ok()) << file.status().ToString();
+    c.Increment(3);  // after the first write: only the last one has it
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("done_total 3\n"), std::string::npos) << text.str();
+  EXPECT_EQ(CheckExposition(text.str()), "");
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  EXPECT_FALSE(MetricsTextfile::Start("/nonexistent/dir/m.prom", std::chrono::hours(1), &r).ok());
 }
 
 }  // namespace

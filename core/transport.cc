@@ -36,6 +36,7 @@ LinkCounters LinkCounters::Sender(const std::string& origin) {
                            "Batches sent again because no acknowledgement came in time", l);
   c.stalls = &r.GetCounter("abuseflow_link_stalls_total", "Sends that waited for credit (flow control)", l);
   c.dropped = &r.GetCounter("abuseflow_link_batches_dropped_total", "Batches given up on a stage link; stays 0", l);
+  c.in_flight = &r.GetGauge("abuseflow_link_batches_in_flight", "Batches sent and not yet acknowledged", l);
   return c;
 }
 
@@ -135,6 +136,7 @@ Status BatchSender::SendTo(int peer, const v1::Envelope& envelope, std::vector<i
   stats_.bytes += entry.bytes.size();
   entry.waiting = std::move(peers);
   in_flight_.emplace(seq, std::move(entry));
+  counters_.in_flight->Set(static_cast<double>(in_flight_.size()));
   return Status::Ok();
 }
 
@@ -175,6 +177,7 @@ void BatchSender::TakeAck(int peer, const zmq::message_t& message) {
   if (!entry.waiting.empty()) return;
   const uint64_t seq = it->first;
   in_flight_.erase(it);
+  counters_.in_flight->Set(static_cast<double>(in_flight_.size()));
   if (on_ack_) on_ack_(seq);
 }
 
@@ -224,6 +227,7 @@ void BatchSender::AckThrough(uint64_t seq) {
     for (int p : it->second.waiting) --peers_[p].in_flight;
     it = in_flight_.erase(it);
   }
+  counters_.in_flight->Set(static_cast<double>(in_flight_.size()));
 }
 
 Status BatchSender::WaitAllAcked() {

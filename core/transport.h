@@ -17,6 +17,7 @@ namespace abuseflow::core {
 
 class LinkSecurity;
 class Counter;
+class Gauge;
 
 // The Prometheus counters of one link end (core/metrics.h), shared by every
 // link of the same name in the process.
@@ -26,6 +27,7 @@ struct LinkCounters {
   Counter* stalls = nullptr;
   Counter* dropped = nullptr;
   Counter* corrupt = nullptr;
+  Gauge* in_flight = nullptr;  // senders: batches not yet acknowledged (the link's queue depth)
   static LinkCounters Sender(const std::string& origin);
   static LinkCounters Receiver(const std::string& endpoint);
 };

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/log.h"
+#include "core/stage_metrics.h"
 #include "core/shutdown.h"
 
 namespace abuseflow::dedup {
@@ -89,11 +90,19 @@ core::Status DedupStage::Apply(core::CauseOrder::Ready& ready, Run_& run) {
     }
     if (run.dedup->blocks_changed()) {
       run.dedup->ClearBlocksChanged();
-      if (core::Status s = run.outputs->WriteFrom(*run.store); !s.ok()) {
+      auto blocks = ActiveBlocks(*run.store);
+      core::Status s = blocks.ok() ? core::Status::Ok() : blocks.status();
+      if (blocks.ok()) {
+        blocks_active_.Set(static_cast<double>(blocks->size()));
+        s = run.outputs->Write(std::move(blocks).value());
+      }
+      if (!s.ok()) {
         ++block_output_failures_;
         log->warn("block outputs not updated error=\"{}\"", s.ToString());
       }
     }
+    metrics_.events_in.Increment(static_cast<uint64_t>(in.enriched().events_size()));
+    metrics_.events_out.Increment(static_cast<uint64_t>(out.incidents().incidents_size()));
   }
   if (in.has_end_of_stream()) {
     for (core::Received& r : ready.parts) run.held_ends[ready.stream].push_back(std::move(r));
@@ -203,6 +212,7 @@ core::Status DedupStage::Run() {
     while (auto ready = run.order.Pop(may_apply)) {
       if (status = Apply(*ready, run); !status.ok()) break;
     }
+    metrics_.held_batches.Set(static_cast<double>(run.order.held()));
     if (!status.ok()) break;
     if (status = SendReady(run); !status.ok()) break;
     if (status = run.sender->Poll(std::chrono::milliseconds(0)); !status.ok()) break;

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/cause_order.h"
 #include "core/stage_links.h"
+#include "core/stage_metrics.h"
 #include "dedup/block_outputs.h"
 #include "dedup/deduplicator.h"
 #include "dedup/link_state.h"
@@ -23,7 +24,7 @@ namespace abuseflow::dedup {
 class DedupStage {
  public:
   DedupStage(const core::Config& config, core::StageLinks links)
-      : config_(config), links_(std::move(links)) {}
+      : config_(config), links_(std::move(links)), metrics_("dedup") {}
   core::Status Run();
   const DedupStats& stats() const { return stats_; }
   const core::TransportStats& transport() const { return transport_; }
@@ -41,6 +42,9 @@ class DedupStage {
   DedupStats stats_;
   core::TransportStats transport_;
   uint64_t block_output_failures_ = 0;
+  core::StageMetrics metrics_;
+  core::Gauge& blocks_active_ = core::MetricsRegistry::Global().GetGauge(
+      "abuseflow_dedup_blocks_active", "Addresses this shard has blocked now (as its block outputs list them)");
 };
 
 // Where the history database of a state folder lives.

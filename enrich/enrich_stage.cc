@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/log.h"
+#include "core/stage_metrics.h"
 #include "enrich/enricher.h"
 #include "enrich/never_mail.h"
 #include "enrich/offline_registry.h"
@@ -108,6 +109,22 @@ void CollectStats(const Enricher& enricher, const Sources& sources, EnrichStageS
   }
 }
 
+// The cache's counters on the metrics endpoint, moved by what each batch
+// added to the enricher's own counts.
+struct CacheMetrics {
+  core::Counter& hits = core::MetricsRegistry::Global().GetCounter(
+      "abuseflow_enrich_cache_hits_total", "Addresses answered from the netblock cache");
+  core::Counter& misses = core::MetricsRegistry::Global().GetCounter(
+      "abuseflow_enrich_cache_misses_total", "Addresses the cache did not know (the sources were asked)");
+  uint64_t hits_seen = 0, misses_seen = 0;
+  void Update(const Enricher& enricher) {
+    hits.Increment(enricher.stats().cache_hits - hits_seen);
+    misses.Increment(enricher.stats().source_queries - misses_seen);
+    hits_seen = enricher.stats().cache_hits;
+    misses_seen = enricher.stats().source_queries;
+  }
+};
+
 }  // namespace
 
 // Enriches one event batch into one part per shard and sends the parts.
@@ -122,10 +139,12 @@ core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, 
     if (in.has_end_of_stream()) *part.mutable_end_of_stream() = in.end_of_stream();
   }
   if (in.has_events()) {
+    const uint64_t forwarded_before = stats_.events, events_before = stats_.events + stats_.rejected;
     for (v1::ProbeEvent& event : *received.envelope.mutable_events()->mutable_events()) {
       auto address = core::IpAddress::FromBytes(event.src());
       if (!address) {
         ++stats_.rejected;
+        metrics_.RejectedFor("no_source_address").Increment();
         continue;
       }
       int shard = ShardOf(event.src(), static_cast<int>(shards));
@@ -136,6 +155,8 @@ core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, 
       ++stats_.shard_events[shard];
     }
     ++stats_.batches;
+    metrics_.events_in.Increment(stats_.events + stats_.rejected - events_before);
+    metrics_.events_out.Increment(stats_.events - forwarded_before);
   }
   for (size_t k = 0; k < shards; ++k) {
     if (!out[k].has_end_of_stream()) out[k].mutable_enriched();
@@ -177,6 +198,7 @@ core::Status EnrichStage::Run() {
   enricher.set_overrides(&overrides);
   enricher.set_never_mail(&never_mail);
   UpstreamAcks acks;
+  CacheMetrics cache_metrics;
   std::set<std::string> ended;  // streams whose end every shard has acknowledged
   (*sender)->set_ack_handler([&](uint64_t seq) {
     for (core::Received& done : acks.Acked(seq)) {
@@ -197,6 +219,7 @@ core::Status EnrichStage::Run() {
       } else if (status = Forward(*received, enricher, **sender, acks); !status.ok()) {
         break;
       }
+      cache_metrics.Update(enricher);
     }
     if (status = (*sender)->Poll(std::chrono::milliseconds(0)); !status.ok()) break;
   }

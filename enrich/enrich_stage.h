@@ -6,6 +6,7 @@
 
 #include "core/config.h"
 #include "core/stage_links.h"
+#include "core/stage_metrics.h"
 #include "enrich/upstream_acks.h"
 
 namespace abuseflow::enrich {
@@ -50,7 +51,7 @@ struct EnrichStageStats {
 class EnrichStage {
  public:
   EnrichStage(const core::Config& config, core::StageLinks links)
-      : config_(config), links_(std::move(links)) {}
+      : config_(config), links_(std::move(links)), metrics_("enrich") {}
   core::Status Run();
   const EnrichStageStats& stats() const { return stats_; }
 
@@ -61,6 +62,7 @@ class EnrichStage {
   const core::Config& config_;
   core::StageLinks links_;
   EnrichStageStats stats_;
+  core::StageMetrics metrics_;
 };
 
 }  // namespace abuseflow::enrich

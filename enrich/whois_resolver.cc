@@ -57,10 +57,34 @@ WhoisResolver::WhoisResolver(const core::WhoisConfig& config, Transport transpor
       sleep_(std::move(sleep)),
       limiter_(LimiterOptions(config), now_us_) {}
 
+WhoisResolver::ServerMetrics& WhoisResolver::MetricsOf(const std::string& server) {
+  auto it = metrics_.find(server);
+  if (it != metrics_.end()) return it->second;
+  auto& r = core::MetricsRegistry::Global();
+  const core::MetricLabels l{{"server", server}};
+  ServerMetrics m{&r.GetCounter("abuseflow_whois_queries_total", "WHOIS queries sent, per server", l),
+                  &r.GetCounter("abuseflow_whois_rate_limit_waits_total",
+                                "Times a WHOIS query waited for the server's rate limit", l),
+                  &r.GetCounter("abuseflow_whois_rate_limited_total",
+                                "WHOIS answers that said the server's limit was exceeded", l),
+                  &r.GetGauge("abuseflow_whois_pending_lookups", "WHOIS queries waiting for their answer", l)};
+  return metrics_.emplace(server, m).first->second;
+}
+
+core::Result<std::string> WhoisResolver::Query(const WhoisEndpoint& endpoint, const std::string& query) {
+  ServerMetrics& m = MetricsOf(endpoint.name);
+  m.queries->Increment();
+  m.pending->Add(1);
+  core::Result<std::string> raw = transport_(endpoint, query);
+  m.pending->Add(-1);
+  return raw;
+}
+
 bool WhoisResolver::WaitForToken(const std::string& server) {
   int64_t waited = 0;
   for (int64_t wait = limiter_.Acquire(server); wait > 0; wait = limiter_.Acquire(server)) {
     if (waited + wait > config_.max_wait_us) return false;
+    MetricsOf(server).waits->Increment();
     sleep_(wait);
     waited += wait;
     stats_.waited_us += wait;
@@ -119,7 +143,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
     }
     ++stats_.queries;
     ++stats_.queries_by_server[endpoint.name];
-    core::Result<std::string> raw = transport_(endpoint, step.query);
+    core::Result<std::string> raw = Query(endpoint, step.query);
     if (!raw.ok()) {
       ++stats_.errors;
       step.outcome = "error: " + raw.status().message();
@@ -133,6 +157,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
     if (answer.rate_limited) {
       ++stats_.rate_limited;
       limiter_.OnRateLimited(endpoint.name);
+      MetricsOf(endpoint.name).limited->Increment();
       step.outcome = "rate limited";
       if (attempt == 0) {
         out->steps.push_back(step);
@@ -179,7 +204,7 @@ void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolut
     }
     ++stats_.more_specific_queries;
     ++stats_.queries_by_server[endpoint.name];
-    core::Result<std::string> raw = transport_(endpoint, step.query);
+    core::Result<std::string> raw = Query(endpoint, step.query);
     if (!raw.ok()) {
       ++stats_.errors;
       step.outcome = "error: " + raw.status().message();
@@ -190,6 +215,7 @@ void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolut
     if (IsRateLimitAnswer(text)) {
       ++stats_.rate_limited;
       limiter_.OnRateLimited(endpoint.name);
+      MetricsOf(endpoint.name).limited->Increment();
       step.outcome = "rate limited";
       out->steps.push_back(step);
       continue;  // once more, if the backoff fits in max_wait

@@ -11,6 +11,7 @@
 #include "core/config.h"
 #include "core/ip_address.h"
 #include "core/ip_prefix.h"
+#include "core/metrics.h"
 #include "core/result.h"
 #include "enrich/whois_rate_limiter.h"
 #include "enrich/whois_servers.h"
@@ -90,6 +91,18 @@ class WhoisResolver {
 
  private:
   struct Hop;
+  // One server's series on the metrics endpoint (docs/operations.md):
+  // abuseflow_whois_queries_total, _rate_limit_waits_total,
+  // _rate_limited_total and the gauge abuseflow_whois_pending_lookups.
+  struct ServerMetrics {
+    core::Counter* queries;
+    core::Counter* waits;
+    core::Counter* limited;
+    core::Gauge* pending;
+  };
+  ServerMetrics& MetricsOf(const std::string& server);
+  // Sends one query through the transport, counted per server.
+  core::Result<std::string> Query(const WhoisEndpoint& endpoint, const std::string& query);
   bool WaitForToken(const std::string& server);
   std::optional<WhoisReferral> Ask(const WhoisEndpoint& endpoint, const core::IpAddress& address,
                                    WhoisResolution* out, Hop* hop);
@@ -104,6 +117,7 @@ class WhoisResolver {
   Sleep sleep_;
   WhoisRateLimiter limiter_;
   WhoisResolverStats stats_;
+  std::map<std::string, ServerMetrics> metrics_;
 };
 
 }  // namespace abuseflow::enrich

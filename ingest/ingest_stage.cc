@@ -59,6 +59,8 @@ struct IngestStage::Active {
   std::string origin;
   size_t stats_index;
   bool done = false;
+  core::Counter* lines_total = nullptr;   // abuseflow_ingest_lines_total{format}
+  core::Counter* events_total = nullptr;  // abuseflow_ingest_events_total{format}
 };
 
 uint64_t InputStats::rejected_total() const {
@@ -106,6 +108,11 @@ core::Status IngestStage::OpenInputs(std::vector<Active>* active) {
     InputStats& stats = stats_.inputs.emplace_back();
     stats.path = in.listen.empty() ? in.path : in.listen;
     stats.format = in.format;
+    auto& registry = core::MetricsRegistry::Global();
+    a.lines_total = &registry.GetCounter("abuseflow_ingest_lines_total", "Lines read, by input format",
+                                         {{"format", in.format}});
+    a.events_total = &registry.GetCounter("abuseflow_ingest_events_total", "Events parsed, by input format",
+                                          {{"format", in.format}});
     active->push_back(std::move(a));
   }
   for (Active& a : *active) {
@@ -206,6 +213,8 @@ core::Status IngestStage::HandleLine(Active& in, const SourceLine& line) {
   auto log = core::Logger("ingest");
   InputStats& stats = stats_.inputs[in.stats_index];
   ++stats.lines;
+  in.lines_total->Increment();
+  metrics_.events_in.Increment();
   v1::ProbeEvent* event = batch_.add_events();
   ParseResult result = line.too_long ? ParseResult{ParseOutcome::kRejected, kReasonTooLong}
                                      : in.parser->Parse(line.text, in.ctx, event);
@@ -217,6 +226,7 @@ core::Status IngestStage::HandleLine(Active& in, const SourceLine& line) {
     }
     uint64_t n = stats.rejected_total();
     ++stats.rejected[std::string(result.reason)];
+    metrics_.RejectedFor(std::string(result.reason)).Increment();
     if (n < kLoggedRejectsPerInput) {
       log->warn("line rejected file={} line={} reason={} text=\"{}\"", stats.path, line.seq, result.reason,
                 line.text.substr(0, 160));
@@ -229,6 +239,8 @@ core::Status IngestStage::HandleLine(Active& in, const SourceLine& line) {
   event->mutable_id()->set_origin(in.origin);
   event->mutable_id()->set_seq(line.seq);
   ++stats.events;
+  in.events_total->Increment();
+  metrics_.events_out.Increment();
   batch_full_ = batch_.events_size() >= config_.ingest.batch_size;
   return core::Status::Ok();
 }
@@ -252,6 +264,8 @@ core::Status IngestStage::PollAgents(int wait_ms, bool* got) {
     }
     stats_.inputs[agents_stats_].lines += n;
     stats_.inputs[agents_stats_].events += n;
+    metrics_.events_in.Increment(n);
+    metrics_.events_out.Increment(n);
     core::Status s = stream_->Append(r->envelope.mutable_events(), Positions(*active_));
     if (!s.ok()) return s;
     agent_acks_.push_back(std::move(*r));
@@ -292,6 +306,8 @@ core::Status IngestStage::Pump(std::vector<Active>& active) {
     }
     for (const Active& a : active) bytes += a.source ? a.source->counters().bytes : 0;
     progress.Update(bytes, stats_.lines());
+    journal_bytes_.Set(static_cast<double>(stream_->unacked_bytes()));
+    journal_batches_.Set(static_cast<double>(stream_->unacked_batches()));
     if (core::Status s = PollAgents(idle ? kIdleWaitMs : 0, &any_line); !s.ok()) return s;
     if (!any_open && !AgentsOpen()) break;
     idle = !any_line;

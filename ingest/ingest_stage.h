@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/stage_metrics.h"
 #include "core/stage_links.h"
 #include "core/transport.h"
 #include "ingest/input_source.h"
@@ -59,7 +60,7 @@ std::string JournalDir(const std::string& state_dir);
 class IngestStage {
  public:
   IngestStage(const core::Config& config, core::StageLinks links)
-      : config_(config), links_(std::move(links)) {}
+      : config_(config), links_(std::move(links)), metrics_("ingest") {}
   // Call once. Fails if the stage cannot run at all (bad format name,
   // transport, agents endpoint taken), a live input's position cannot be
   // saved, or a stop was requested (Unavailable); a drain ends it with Ok.
@@ -93,6 +94,11 @@ class IngestStage {
   size_t agents_stats_ = 0;
   StreamStats stream_stats_;
   const std::vector<Active>* active_ = nullptr;  // the inputs, for the positions of agents' batches
+  core::StageMetrics metrics_;
+  core::Gauge& journal_bytes_ = core::MetricsRegistry::Global().GetGauge(
+      "abuseflow_ingest_journal_unacked_bytes", "Bytes of batches in the ingest journal not yet acknowledged");
+  core::Gauge& journal_batches_ = core::MetricsRegistry::Global().GetGauge(
+      "abuseflow_ingest_journal_unacked_batches", "Batches in the ingest journal not yet acknowledged");
 };
 
 // The stable origin id of an input: events replayed from it get the same ids.

@@ -67,6 +67,9 @@ class JournaledStream {
   core::Status Pump(std::chrono::milliseconds timeout);
   // True while the unacknowledged batches fill the quota: stop reading.
   bool over_quota() const { return journal_->unacked_bytes() >= options_.quota_bytes; }
+  // What the journal holds unacknowledged, for the metrics.
+  uint64_t unacked_bytes() const { return journal_->unacked_bytes(); }
+  uint64_t unacked_batches() const { return journal_->unacked_records(); }
   // Journals the end of stream, sends everything, then waits until all is acknowledged.
   core::Status End();
 

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/shutdown.h"
 #include "core/time_format.h"
 #include "notify/mail_header.h"
@@ -149,6 +150,17 @@ core::Status DeliveryWorker::Attempt(const std::string& id, DeliveryRecord recor
   return Settle(id, std::move(record), result);
 }
 
+namespace {
+
+// The outcome of every delivery attempt on the metrics endpoint.
+core::Counter& DeliveredCounter(const char* result) {
+  return core::MetricsRegistry::Global().GetCounter(
+      "abuseflow_notify_deliveries_total", "SMTP delivery attempts, by result (sent, failed, retried)",
+      {{"result", result}});
+}
+
+}  // namespace
+
 core::Status DeliveryWorker::Settle(const std::string& id, DeliveryRecord record,
                                     const SmtpResult& result) {
   auto log = core::Logger("notify");
@@ -160,6 +172,7 @@ core::Status DeliveryWorker::Settle(const std::string& id, DeliveryRecord record
     record.state = DeliveryRecord::State::kSent;
     contacts_.Record(record.contact, now);
     ++stats_.sent;
+    DeliveredCounter("sent").Increment();
   } else if (result.outcome == SmtpOutcome::kPermanent || record.attempts >= smtp_.max_attempts) {
     record.state = DeliveryRecord::State::kFailed;
     if (result.outcome == SmtpOutcome::kTemporary) {
@@ -167,6 +180,7 @@ core::Status DeliveryWorker::Settle(const std::string& id, DeliveryRecord record
                       result.reason;
     }
     ++stats_.failed;
+    DeliveredCounter("failed").Increment();
     log->warn("mail given up message_id={} contact=\"{}\" code={} reason=\"{}\"", id,
               EscapeForLog(record.contact), result.code, EscapeForLog(record.reason));
   } else {
@@ -174,6 +188,7 @@ core::Status DeliveryWorker::Settle(const std::string& id, DeliveryRecord record
     record.next_attempt_us =
         SaturatingAdd(now, RetryDelay(record.attempts, smtp_.retry_initial_us, smtp_.retry_max_us));
     ++stats_.retries;
+    DeliveredCounter("retried").Increment();
     done = false;
   }
   if (done) record.done_us = now;

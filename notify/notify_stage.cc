@@ -6,6 +6,7 @@
 
 #include "core/kv_store.h"
 #include "core/log.h"
+#include "core/stage_metrics.h"
 #include "notify/delivery_worker.h"
 #include "notify/outbox_recovery.h"
 #include "notify/mail_header.h"
@@ -76,6 +77,24 @@ void LogUnroutable(const std::vector<v1::Incident>& unroutable, NotifyStageStats
   }
 }
 
+// Sets abuseflow_notify_replies{kind} from the replies recorded in the state
+// (`replies import` runs while notify is stopped, so at start is current).
+core::Status PublishReplies(const core::KvStore& state) {
+  std::map<std::string, uint64_t> kinds{{"bounce", 0}, {"automated", 0}, {"human", 0}};
+  core::Status s = state.Scan("r", [&](std::string_view, std::string_view value) {
+    ++kinds[std::string(value.substr(0, value.find(' ')))];
+    return true;
+  });
+  if (!s.ok()) return s;
+  for (const auto& [kind, n] : kinds) {
+    core::MetricsRegistry::Global()
+        .GetGauge("abuseflow_notify_replies", "Replies to notices recorded by replies import, by kind",
+                  {{"kind", kind}})
+        .Set(static_cast<double>(n));
+  }
+  return core::Status::Ok();
+}
+
 }  // namespace
 
 std::string NotifyStateDir(const std::string& state_dir) { return state_dir + "/notify"; }
@@ -86,6 +105,8 @@ core::Status NotifyStage::Run() {
   if (!renderer.ok()) return renderer.status();
   auto state = OpenState(config_.state_dir);
   if (!state.ok()) return state.status();
+  if (core::Status s = PublishReplies(**state); !s.ok()) return s;
+  core::StageMetrics metrics("notify");
   DeliveryStore deliveries(state->get());
   auto worker = StartDelivery(config_.notify, &deliveries);
   if (!worker.ok()) return worker.status();
@@ -115,6 +136,7 @@ core::Status NotifyStage::Run() {
       end = end || part.envelope.has_end_of_stream();
       for (const v1::Incident& incident : part.envelope.incidents().incidents()) {
         ++stats_.incidents;
+        metrics.events_in.Increment();
         unroutable.clear();
         std::vector<Report> closed = batcher.Add(incident, &unroutable);
         windows.Track(batcher, incident, &batch);
@@ -164,7 +186,9 @@ core::Status NotifyStage::Run() {
       break;
     }
     if (static_cast<int>(ended.size()) >= links_.streams) {
+      const uint64_t mails_before = stats_.mails;
       if (status = flush(); !status.ok()) break;
+      metrics.events_out.Increment(stats_.mails - mails_before);
       continue;
     }
     auto received = (*receiver)->Receive(std::chrono::milliseconds(50));
@@ -177,9 +201,12 @@ core::Status NotifyStage::Run() {
         (*receiver)->Ack(*received);
       }
     }
+    const uint64_t mails_before = stats_.mails;
     while (auto ready = order.Pop()) {
       if (status = apply(*ready); !status.ok()) break;
     }
+    metrics.events_out.Increment(stats_.mails - mails_before);
+    metrics.held_batches.Set(static_cast<double>(order.held()));
     if (!status.ok()) break;
   }
   if (*worker) {

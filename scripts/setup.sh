@@ -10,6 +10,8 @@ PACKAGES=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler librocksdb-dev
   libconcurrentqueue-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libkainjow-mustache-dev zlib1g-dev
+  # metrics: the registry and text format of the Prometheus client library
+  prometheus-cpp-dev
   # ingest: user-defined formats (RE2), per-sensor IANA time zones (date/tz.h over tzdata)
   libre2-dev libhowardhinnant-date-dev tzdata
   # enrich: RDAP over HTTPS (libcurl); the RDAP test makes its certificate with openssl

@@ -7,6 +7,12 @@ line) with the process metrics; SIGTERM drains and the process exits 0.
 `abuseflow enrich` serves its own stage name; a metrics port in use stops the
 command with a clear error; a bad listen is a config error.
 
+Then every stage series docs/operations.md names moves in a real replay:
+`run` against the fixture WHOIS servers (a tight rate, one server answering
+with its limit message first) and the fixture SMTP server, with a malformed
+line and a block policy, writing `[metrics] textfile`; a second run after a
+bounce was imported shows the replies.
+
 usage: metrics_endpoint_test.py ABUSEFLOW_BINARY SOURCE_DIR WORK_DIR
 """
 
@@ -190,12 +196,114 @@ listen = "127.0.0.1:0"
     print("ok: a bad [metrics] listen is a config error")
 
 
+# series -> why it must have moved in the replay (docs/operations.md, "Metrics")
+MOVED = {
+    'abuseflow_stage_events_in_total{stage="ingest"}': "lines read",
+    'abuseflow_stage_events_out_total{stage="ingest"}': "events journaled",
+    'abuseflow_stage_rejected_total{reason="bad-time",stage="ingest"}': "the malformed line",
+    'abuseflow_ingest_lines_total{format="apache"}': "lines per format",
+    'abuseflow_ingest_events_total{format="apache"}': "events per format",
+    'abuseflow_stage_events_in_total{stage="enrich"}': "events enriched",
+    'abuseflow_stage_events_out_total{stage="enrich"}': "events forwarded",
+    'abuseflow_enrich_cache_hits_total': "the second line of each address",
+    'abuseflow_enrich_cache_misses_total': "the first line of each block",
+    'abuseflow_whois_queries_total{server="whois.ripe.net"}': "queries per server",
+    'abuseflow_whois_rate_limit_waits_total{server="whois.apnic.net"}': "burst 1: its second query waits",
+    'abuseflow_whois_rate_limited_total{server="whois.lacnic.net"}': "LACNIC's limit message",
+    'abuseflow_stage_events_in_total{stage="dedup"}': "events applied",
+    'abuseflow_stage_events_out_total{stage="dedup"}': "incidents",
+    'abuseflow_dedup_blocks_active': "block_after_notices = 1, each address's second line a minute later",
+    'abuseflow_stage_events_in_total{stage="notify"}': "incidents batched",
+    'abuseflow_stage_events_out_total{stage="notify"}': "mails written",
+    'abuseflow_notify_deliveries_total{result="sent"}': "mails the SMTP fixture took",
+    'abuseflow_link_batches_sent_total{link="dedup"}': "dedup's link",
+    'abuseflow_link_batches_received_total{endpoint="inproc://notify"}': "notify's endpoint",
+}
+
+
+def replay_metrics(binary, config, textfile):
+    r = subprocess.run([str(binary), "run", "--config", str(config)], capture_output=True, text=True,
+                       timeout=300)
+    if r.returncode != 0:
+        fail(f"run exited {r.returncode}: {r.stderr}")
+    if not textfile.exists():
+        fail(f"no metrics textfile {textfile}")
+    return parse_exposition(textfile.read_text())
+
+
+def check_counters_move(binary, src, work):
+    import outbox
+    import replies_test
+    import smtp_delivery_test
+    import whois_test
+    work = work / "replay"
+    work.mkdir()
+    whois, ports, _ = whois_test.start_fixture(src, work)
+    python = smtp_delivery_test.fixture_python()
+    if not python:
+        fail("python3-aiosmtpd is not installed (scripts/setup.sh installs it)")
+    smtp = smtp_delivery_test.SmtpFixture(python, src, work / "smtp.log")
+    try:
+        config = whois_test.write_config(work, ports)
+        with open(work / "access.log", "a") as log:
+            log.write('194.160.0.5 - - [18/Sep/2001:99:99:99 -0400] "GET / HTTP/1.0" 404 1\n')
+        # One query per server per 0.5 s: a server asked twice in a row waits.
+        text = config.read_text().replace("burst = 100", "burst = 1")
+        text = text.replace("queries_per_minute = 60000", "queries_per_minute = 120")
+        # One line per batch, so that each address's second line, a minute
+        # after its first, comes after the first notice and escalates.
+        text = text.replace("[[ingest.input]]", "[ingest]\nbatch_size = 1\n[[ingest.input]]", 1)
+        text = text.replace("[notify]\n", f"""[dedup.policy]
+block_after_notices = 1
+report_window = "1s"
+repeat_interval = "30s"
+[notify]
+delivery = "smtp"
+""")
+        textfile = work / "abuseflow.prom"
+        text += f"""[notify.smtp]
+url = "smtp://127.0.0.1:{smtp.port}"
+domain_per_minute = 100000
+contact_per_day = 100
+[metrics]
+textfile = "{textfile}"
+"""
+        config.write_text(text)
+        samples = replay_metrics(binary, config, textfile)
+        missing = [f"{series} ({why}): {samples.get(series)}" for series, why in MOVED.items()
+                   if not samples.get(series, 0) > 0]
+        if missing:
+            fail("series that did not move:\n  " + "\n  ".join(missing))
+        if samples.get('abuseflow_link_batches_dropped_total{link="dedup"}') != 0:
+            fail("a link dropped batches")
+        print(f"ok: {len(MOVED)} stage series moved in a replay (textfile {len(samples)} series)")
+
+        notice = sorted(outbox.read_mails(work / "outbox").values(), key=lambda m: m["Message-ID"])[0]
+        maildir = work / "Maildir"
+        for sub in ("new", "cur", "tmp"):
+            (maildir / sub).mkdir(parents=True)
+        (maildir / "new" / "1.host").write_text(replies_test.bounce(notice))
+        r = subprocess.run([str(binary), "replies", "import", "--state", str(work / "state"), str(maildir)],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0 or "bounces 1" not in r.stdout:
+            fail(f"replies import: {r.returncode} {r.stdout} {r.stderr}")
+        samples = replay_metrics(binary, config, textfile)
+        if samples.get('abuseflow_notify_replies{kind="bounce"}') != 1:
+            fail(f"replies after the import: {[k for k in samples if 'replies' in k]}")
+        print("ok: notify shows the imported bounce at its next start")
+    finally:
+        whois.stdin.close()
+        whois.wait(timeout=30)
+        smtp.stop()
+
+
 def main():
     binary, src, work = (pathlib.Path(a).resolve() for a in sys.argv[1:4])
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     check_run(binary, work)
     check_stage(binary, work)
+    check_counters_move(binary, src, work)
 
 
 if __name__ == "__main__":
