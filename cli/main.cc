@@ -14,8 +14,13 @@ int main(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
+  std::string log_target = "auto";
+  app.add_option("--log-target", log_target,
+                 "stderr, journald (structured journal fields) or auto (journald when stderr is the journal)")
+      ->capture_default_str();
   app.parse_complete_callback([&] {
     if (!abuseflow::core::SetLogLevel(log_level)) throw CLI::ValidationError("--log-level", log_level);
+    if (!abuseflow::core::SetLogTarget(log_target)) throw CLI::ValidationError("--log-target", log_target);
   });
   int exit_code = 0;
   abuseflow::cli::AddPipelineCommands(app, &exit_code);

@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include "core/log_journald.h"
+
 namespace abuseflow::core {
 namespace {
 
@@ -17,15 +19,25 @@ spdlog::level::level_enum& CurrentLevel() {
   return level;
 }
 
+spdlog::sink_ptr MakeSink(bool journald) {
+  if (journald) return std::make_shared<JournaldSink>();
+  auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %n: %v");
+  return sink;
+}
+
+spdlog::sink_ptr& CurrentSink() {
+  static spdlog::sink_ptr sink = MakeSink(StderrIsJournal());
+  return sink;
+}
+
 }  // namespace
 
 std::shared_ptr<spdlog::logger> Logger(std::string_view module) {
   std::lock_guard lock(RegistryMutex());
   std::string name(module);
   if (auto existing = spdlog::get(name)) return existing;
-  static auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>(name, sink);
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %n: %v");
+  auto logger = std::make_shared<spdlog::logger>(name, CurrentSink());
   logger->set_level(CurrentLevel());
   spdlog::register_logger(logger);
   return logger;
@@ -37,6 +49,21 @@ bool SetLogLevel(std::string_view level) {
   std::lock_guard lock(RegistryMutex());
   CurrentLevel() = parsed;
   spdlog::apply_all([&](const std::shared_ptr<spdlog::logger>& l) { l->set_level(parsed); });
+  return true;
+}
+
+bool SetLogTarget(std::string_view target) {
+  bool journald = false;
+  if (target == "journald") {
+    journald = true;
+  } else if (target == "auto") {
+    journald = StderrIsJournal();
+  } else if (target != "stderr") {
+    return false;
+  }
+  std::lock_guard lock(RegistryMutex());
+  CurrentSink() = MakeSink(journald);
+  spdlog::apply_all([](const std::shared_ptr<spdlog::logger>& l) { l->sinks() = {CurrentSink()}; });
   return true;
 }
 

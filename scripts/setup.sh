@@ -12,6 +12,8 @@ PACKAGES=(
   nlohmann-json3-dev libkainjow-mustache-dev zlib1g-dev
   # metrics: the registry and text format of the Prometheus client library
   prometheus-cpp-dev
+  # logs as structured journal entries (sd_journal_sendv)
+  libsystemd-dev
   # ingest: user-defined formats (RE2), per-sensor IANA time zones (date/tz.h over tzdata)
   libre2-dev libhowardhinnant-date-dev tzdata
   # enrich: RDAP over HTTPS (libcurl); the RDAP test makes its certificate with openssl
