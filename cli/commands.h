@@ -16,6 +16,8 @@ void AddCacheCommands(CLI::App& app, int* exit_code);
 void AddKeysCommands(CLI::App& app, int* exit_code);
 // `status [--state DIR] [--json]`: what is still on its way in a state folder (cli/status_commands.cc).
 void AddStatusCommands(CLI::App& app, int* exit_code);
+// `reshard --to N [--config F | --state DIR --from M]`: dedup history to N shards (cli/reshard_command.cc).
+void AddReshardCommand(CLI::App& app, int* exit_code);
 // `whois ADDRESS` over WHOIS (cli/cache_commands.cc): the servers asked, the
 // referrals followed, the parsed record and the cache state, as text or JSON.
 // `servers` are NAME=HOST:PORT overrides of [enrich.whois] servers.

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   abuseflow::cli::AddCacheCommands(app, &exit_code);
   abuseflow::cli::AddKeysCommands(app, &exit_code);
   abuseflow::cli::AddStatusCommands(app, &exit_code);
+  abuseflow::cli::AddReshardCommand(app, &exit_code);
   abuseflow::notify::AddNotifyCommands(app, &exit_code);  // replies import, report monthly
   CLI11_PARSE(app, argc, argv);
   return exit_code;

@@ -57,7 +57,9 @@ bool ValidMonth(const std::string& m) {
          ::isdigit(m[5]) && ::isdigit(m[6]) && m.substr(5) >= "01" && m.substr(5) <= "12";
 }
 
-const std::vector<std::pair<const char*, uint64_t MonthRow::*>>& Columns() {
+}  // namespace
+
+const std::vector<std::pair<const char*, uint64_t MonthRow::*>>& MonthRowColumns() {
   static const std::vector<std::pair<const char*, uint64_t MonthRow::*>> kColumns = {
       {"mails", &MonthRow::mails},         {"repeat_mails", &MonthRow::repeat_mails},
       {"undelivered", &MonthRow::undelivered}, {"actual", &MonthRow::actual},
@@ -65,8 +67,6 @@ const std::vector<std::pair<const char*, uint64_t MonthRow::*>>& Columns() {
       {"none", &MonthRow::none},           {"says_fixed", &MonthRow::says_fixed}};
   return kColumns;
 }
-
-}  // namespace
 
 core::Result<MonthlyReport> BuildMonthlyReport(const core::KvStore& state,
                                                const std::optional<std::string>& month,
@@ -108,13 +108,13 @@ core::Result<MonthlyReport> BuildMonthlyReport(const core::KvStore& state,
 
 std::string MonthlyReportText(const MonthlyReport& report) {
   std::string out = fmt::format("{:<8}", "month");
-  for (const auto& [name, field] : Columns()) out += fmt::format(" {:>12}", name);
+  for (const auto& [name, field] : MonthRowColumns()) out += fmt::format(" {:>12}", name);
   out += "\n";
   std::vector<MonthRow> rows = report.months;
   rows.push_back(report.total);
   for (const MonthRow& row : rows) {
     out += fmt::format("{:<8}", row.month);
-    for (const auto& [name, field] : Columns()) out += fmt::format(" {:>12}", row.*field);
+    for (const auto& [name, field] : MonthRowColumns()) out += fmt::format(" {:>12}", row.*field);
     out += "\n";
   }
   out += "\nmails by owner country:\n";
@@ -126,13 +126,13 @@ std::string MonthlyReportText(const MonthlyReport& report) {
 
 std::string MonthlyReportCsv(const MonthlyReport& report) {
   std::string out = "month";
-  for (const auto& [name, field] : Columns()) out += std::string(",") + name;
+  for (const auto& [name, field] : MonthRowColumns()) out += std::string(",") + name;
   out += "\r\n";
   std::vector<MonthRow> rows = report.months;
   rows.push_back(report.total);
   for (const MonthRow& row : rows) {
     out += row.month;
-    for (const auto& [name, field] : Columns()) out += "," + std::to_string(row.*field);
+    for (const auto& [name, field] : MonthRowColumns()) out += "," + std::to_string(row.*field);
     out += "\r\n";
   }
   return out;
@@ -141,7 +141,7 @@ std::string MonthlyReportCsv(const MonthlyReport& report) {
 std::string MonthlyReportJson(const MonthlyReport& report) {
   auto row_json = [](const MonthRow& row) {
     nlohmann::json j = {{"month", row.month}};
-    for (const auto& [name, field] : Columns()) j[name] = row.*field;
+    for (const auto& [name, field] : MonthRowColumns()) j[name] = row.*field;
     return j;
   };
   nlohmann::json j;

@@ -24,6 +24,11 @@ struct MonthRow {
   uint64_t says_fixed = 0;     // mails with a reply saying it is fixed
 };
 
+// The numeric columns of a row, in output order, with their names
+// ("mails", "repeat_mails", ...): the header of the text, CSV, JSON and HTML
+// tables.
+const std::vector<std::pair<const char*, uint64_t MonthRow::*>>& MonthRowColumns();
+
 // The report: per month by the window start of each mail (event time),
 // oldest first; the total; and mails per owner country and per contact
 // domain, most first (ties by name), at most `top` of each.

@@ -1,10 +1,18 @@
 #include "notify/notify_commands.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
 
+#include "core/config.h"
 #include "core/kv_store.h"
+#include "notify/dshield_replay.h"
+#include "notify/html_report.h"
 #include "notify/monthly_report.h"
 #include "notify/notify_stage.h"
 #include "notify/reply_import.h"
@@ -13,9 +21,10 @@ namespace abuseflow::notify {
 namespace {
 
 struct Options {
-  std::string state = "state", month, format = "text";
+  std::string state = "state", month, format = "text", output, config, userid = "0", target;
   std::vector<std::string> mailboxes;
   size_t top = 10;
+  bool html = false;
 };
 
 int RepliesImport(const Options& o) {
@@ -27,34 +36,176 @@ int RepliesImport(const Options& o) {
   }
   const ReplyImportStats& s = *stats;
   std::cout << "messages " << s.messages << ", linked " << (s.bounces + s.automated + s.human)
-            << " (bounces " << s.bounces << ", automated " << s.automated << ", human "
-            << s.human << ", says fixed " << s.says_fixed << "), unlinked " << s.unlinked
+            << " (bounces " << s.bounces << ", automated " << s.automated << ", human " << s.human
+            << ", says fixed " << s.says_fixed << "), unlinked " << s.unlinked
             << ", already imported " << s.already_imported << ", too large " << s.skipped_large
             << "; address replies recorded " << s.recorded << ", without history "
             << s.without_history << "\n";
   return 0;
 }
 
-int ReportMonthly(const Options& o) {
+// Runs `write` on standard output (`path` empty or "-"), or on a temporary
+// file beside `path` renamed over it once complete, so that a failed run
+// leaves no partial file. False with *error set on failure.
+bool WriteOutput(const std::string& path, const std::function<core::Status(std::ostream*)>& write,
+                 std::string* error) {
+  if (path.empty() || path == "-") {
+    core::Status s = write(&std::cout);
+    if (!s.ok()) *error = s.message();
+    return s.ok();
+  }
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+  core::Status s = file ? write(&file) : core::Status::IoError("cannot create " + tmp);
+  if (s.ok()) {
+    file.close();
+    if (!file) s = core::Status::IoError("cannot write " + tmp);
+  }
+  std::error_code ec;
+  if (s.ok()) std::filesystem::rename(tmp, path, ec);
+  if (s.ok() && ec)
+    s = core::Status::IoError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  if (!s.ok()) {
+    std::filesystem::remove(tmp, ec);
+    *error = s.message();
+  }
+  return s.ok();
+}
+
+core::Status WriteText(std::ostream* out, const std::string& text) {
+  out->write(text.data(), static_cast<std::streamsize>(text.size()));
+  out->flush();
+  return *out ? core::Status::Ok() : core::Status::IoError("cannot write the report");
+}
+
+int ReportMonthly(const Options& o, const std::string& format) {
+  const std::string command = format == "html" && o.html ? "report --html" : "report monthly";
   core::KvStore::Options options;
   options.create_if_missing = false;
   options.read_only = true;
   auto state = core::KvStore::Open(NotifyStateDir(o.state), options);
   if (!state.ok()) {
-    std::cerr << "abuseflow report monthly: " << state.status().message() << "\n";
+    std::cerr << "abuseflow " << command << ": " << state.status().message() << "\n";
     return 1;
   }
   std::optional<std::string> month;
   if (!o.month.empty()) month = o.month;
   auto report = BuildMonthlyReport(**state, month, o.top);
   if (!report.ok()) {
-    std::cerr << "abuseflow report monthly: " << report.status().message() << "\n";
+    std::cerr << "abuseflow " << command << ": " << report.status().message() << "\n";
     return report.status().code() == core::Status::Code::kInvalidArgument ? 2 : 1;
   }
-  if (o.format == "json") std::cout << MonthlyReportJson(*report);
-  else if (o.format == "csv") std::cout << MonthlyReportCsv(*report);
-  else std::cout << MonthlyReportText(*report);
+  std::string text;
+  if (format == "json")
+    text = MonthlyReportJson(*report);
+  else if (format == "csv")
+    text = MonthlyReportCsv(*report);
+  else if (format == "html")
+    text =
+        MonthlyReportHtml(*report, {.subtitle = "state " + o.state + (month ? ", " + *month : "")});
+  else
+    text = MonthlyReportText(*report);
+  std::string error;
+  if (!WriteOutput(
+          o.output, [&](std::ostream* out) { return WriteText(out, text); }, &error)) {
+    std::cerr << "abuseflow " << command << ": " << error << "\n";
+    return 1;
+  }
   return 0;
+}
+
+int ExportDShield(const Options& o) {
+  DShieldOptions options;
+  options.userid = o.userid;
+  if (!o.target.empty()) {
+    options.target = core::IpAddress::Parse(o.target);
+    if (!options.target) {
+      std::cerr << "abuseflow export dshield: --target '" << o.target << "' is not an address\n";
+      return 2;
+    }
+  }
+  auto config = core::LoadConfig(o.config);
+  if (!config.ok()) {
+    std::cerr << "abuseflow export dshield: " << config.status().message() << "\n";
+    return 2;
+  }
+  core::Result<DShieldReplayStats> stats = core::Status::Internal("not run");
+  std::string error;
+  const bool ok = WriteOutput(
+      o.output,
+      [&](std::ostream* out) {
+        stats = ReplayToDShield(*config, options, out);
+        return stats.ok() ? core::Status::Ok() : stats.status();
+      },
+      &error);
+  if (!ok) {
+    std::cerr << "abuseflow export dshield: " << error << "\n";
+    return stats.ok() || stats.status().code() != core::Status::Code::kInvalidArgument ? 1 : 2;
+  }
+  const DShieldReplayStats& s = *stats;
+  std::cerr << "export dshield: " << s.inputs << " inputs, " << s.lines << " lines, " << s.events
+            << " events, " << s.written << " lines written; not probes " << s.not_probe
+            << ", rejected " << s.rejected;
+  for (const auto& [reason, n] : s.skipped) std::cerr << ", skipped " << reason << " " << n;
+  if (s.listeners > 0) std::cerr << "; " << s.listeners << " syslog inputs not read";
+  std::cerr << "\n";
+  return 0;
+}
+
+void AddReportCommands(CLI::App& app, const std::shared_ptr<Options>& o, int* exit_code) {
+  CLI::App* report = app.add_subcommand("report", "Statistics of the notices sent");
+  report->require_subcommand(0, 1);
+  report->add_flag("--html", o->html,
+                   "the HTML page of report monthly (report monthly --format html)");
+  report->add_option("--state", o->state, "the state folder (with --html)")->capture_default_str();
+  report->add_option("--month", o->month, "only this month, e.g. 2001-09 (with --html)");
+  report->add_option("--top", o->top, "countries and contact domains listed (with --html)")
+      ->capture_default_str();
+  report->add_option("--output", o->output,
+                     "write to this file instead of standard output (with --html)");
+  CLI::App* monthly = report->add_subcommand(
+      "monthly", "Per month: mails, repeat notices, actual/automated/no responses");
+  monthly->add_option("--state", o->state, "the state folder")->capture_default_str();
+  monthly->add_option("--month", o->month, "only this month, e.g. 2001-09");
+  monthly->add_option("--top", o->top, "countries and contact domains listed")
+      ->capture_default_str();
+  monthly->add_option("--format", o->format, "text, csv, json or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "csv", "json", "html"}))
+      ->capture_default_str();
+  monthly->add_option("--output", o->output, "write to this file instead of standard output");
+  monthly->callback([o, exit_code] { *exit_code = ReportMonthly(*o, o->format); });
+  report->callback([o, report, exit_code] {
+    if (!report->get_subcommands().empty()) return;
+    if (!o->html) {
+      std::cerr << "abuseflow report: give a subcommand (monthly) or --html\n" << report->help();
+      *exit_code = 2;
+      return;
+    }
+    *exit_code = ReportMonthly(*o, "html");
+  });
+}
+
+void AddExportCommands(CLI::App& app, const std::shared_ptr<Options>& o, int* exit_code) {
+  CLI::App* exp = app.add_subcommand("export", "Events in other formats, for sharing");
+  exp->require_subcommand(1);
+  CLI::App* dshield = exp->add_subcommand(
+      "dshield", "Replay the config's inputs and write DShield tab-separated submission lines");
+  dshield->add_option("-c,--config", o->config, "the config whose [[ingest.input]] are read")
+      ->required();
+  dshield->add_option("--userid", o->userid, "DShield user id (0: anonymous)")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return !v.empty() && v.size() <= 20 &&
+                           v.find_first_not_of("0123456789") == std::string::npos
+                       ? std::string()
+                       : std::string("the user id is digits");
+          },
+          "DIGITS"))
+      ->capture_default_str();
+  dshield->add_option("--target", o->target,
+                      "our address for events whose log names none (web server logs)");
+  dshield->add_option("--output", o->output, "write to this file instead of standard output");
+  dshield->callback([o, exit_code] { *exit_code = ExportDShield(*o); });
 }
 
 }  // namespace
@@ -67,19 +218,10 @@ void AddNotifyCommands(CLI::App& app, int* exit_code) {
       "import", "Classify the messages of Maildir folders or mbox files and record them");
   import->add_option("--state", o->state, "the state folder")->capture_default_str();
   import->add_option("mailbox", o->mailboxes, "Maildir folder or mbox file")->required();
-  import->callback([o, exit_code] { *exit_code = RepliesImport(*o); });
-  CLI::App* report = app.add_subcommand("report", "Statistics of the notices sent");
-  report->require_subcommand(1);
-  CLI::App* monthly = report->add_subcommand(
-      "monthly", "Per month: mails, repeat notices, actual/automated/no responses");
-  monthly->add_option("--state", o->state, "the state folder")->capture_default_str();
-  monthly->add_option("--month", o->month, "only this month, e.g. 2001-09");
-  monthly->add_option("--top", o->top, "countries and contact domains listed")
-      ->capture_default_str();
-  monthly->add_option("--format", o->format, "text, csv or json")
-      ->check(CLI::IsMember({"text", "csv", "json"}))
-      ->capture_default_str();
-  monthly->callback([o, exit_code] { *exit_code = ReportMonthly(*o); });
-}
+  import->callback([o, exit_code] { *exit_code = RepliesImport(*o);
+});
+AddReportCommands(app, o, exit_code);
+AddExportCommands(app, o, exit_code);
+}  // namespace abuseflow::notify
 
 }  // namespace abuseflow::notify

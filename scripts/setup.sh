@@ -32,6 +32,10 @@ PACKAGES=(
   groff-base
   # CURVE test: strace shows that plain tcp off loopback is refused before any connect()
   strace
+  # multi-host test: network namespaces and veth pairs (ip netns, ss)
+  iproute2
+  # HTML report test: headless Chromium renders the page and takes a screenshot
+  chromium
 )
 
 missing=()

@@ -1,16 +1,16 @@
-#include "enrich/shard_router.h"
+#include "core/shard_map.h"
 
 #include <gtest/gtest.h>
 
 #include "core/ip_address.h"
 
-namespace abuseflow::enrich {
+namespace abuseflow::core {
 namespace {
 
-std::string Bytes(std::string_view text) { return core::IpAddress::Parse(text)->ToBytes(); }
+std::string Bytes(std::string_view text) { return IpAddress::Parse(text)->ToBytes(); }
 
 // These values are the contract: a change here moves histories between shards.
-TEST(ShardRouterTest, HashIsFnv1a64OfTheAddressBytes) {
+TEST(ShardMapTest, HashIsFnv1a64OfTheAddressBytes) {
   EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
   EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
   EXPECT_EQ(Fnv1a64(Bytes("192.0.2.7")), 0x492d45c0462141eeULL);
@@ -18,7 +18,7 @@ TEST(ShardRouterTest, HashIsFnv1a64OfTheAddressBytes) {
   EXPECT_EQ(Fnv1a64(Bytes("2001:db8::1")), 0xf97161b7a3be1c14ULL);
 }
 
-TEST(ShardRouterTest, ShardIsTheHashModuloTheShardCount) {
+TEST(ShardMapTest, ShardIsTheHashModuloTheShardCount) {
   EXPECT_EQ(ShardOf(Bytes("192.0.2.7"), 2), 0);
   EXPECT_EQ(ShardOf(Bytes("198.51.100.1"), 2), 1);
   EXPECT_EQ(ShardOf(Bytes("192.0.2.7"), 3), 2);
@@ -26,16 +26,16 @@ TEST(ShardRouterTest, ShardIsTheHashModuloTheShardCount) {
   EXPECT_EQ(ShardOf(Bytes("2001:db8::1"), 0), 0);
 }
 
-TEST(ShardRouterTest, AddressesSpreadOverEveryShard) {
+TEST(ShardMapTest, AddressesSpreadOverEveryShard) {
   std::vector<int> counts(4);
   for (uint32_t host = 0; host < 4096; ++host) {
-    ++counts[ShardOf(core::IpAddress::V4(0xC6336400u + host).ToBytes(), 4)];
+    ++counts[ShardOf(IpAddress::V4(0xC6336400u + host).ToBytes(), 4)];
   }
   for (int c : counts) EXPECT_GT(c, 800);
 }
 
-TEST(ShardRouterTest, ShardConfigsHaveTheirOwnEndpointAndStateFolder) {
-  core::Config config;
+TEST(ShardMapTest, ShardConfigsHaveTheirOwnEndpointAndStateFolder) {
+  Config config;
   config.state_dir = "/var/lib/abuseflow";
   EXPECT_EQ(DedupEndpoints(config), std::vector<std::string>{config.endpoints.dedup});
   EXPECT_EQ(ShardStateDir(config, 0), "/var/lib/abuseflow");
@@ -51,5 +51,11 @@ TEST(ShardRouterTest, ShardConfigsHaveTheirOwnEndpointAndStateFolder) {
   EXPECT_FALSE(DedupShardConfig(config, -1).ok());
 }
 
+TEST(ShardMapTest, OneShardKeepsTheStateFolderItself) {
+  EXPECT_EQ(ShardStateDir("/s", 0, 1), "/s");
+  EXPECT_EQ(ShardStateDir("/s", 0, 0), "/s");
+  EXPECT_EQ(ShardStateDir("/s", 2, 3), "/s/shard-2");
+}
+
 }  // namespace
-}  // namespace abuseflow::enrich
+}  // namespace abuseflow::core
