@@ -51,6 +51,14 @@ TEST_F(PortsentryParserTest, ConnectLineIsAConnectionAttempt) {
                Want("198.18.0.8", 31337, v1::PROTOCOL_UDP, v1::KIND_CONNECTION_ATTEMPT, "connect"));
 }
 
+TEST_F(PortsentryParserTest, ExtraSpacesAfterTheTagAsRsyslogForwardsThem) {
+  // rsyslog's RFC 5424 forwarding keeps a traditional message's leading space.
+  ExpectParsed(parser_, ctx_,
+               "Sep 18 09:12:44 gw portsentry[412]:  attackalert: Connect from host: "
+               "198.18.0.9/198.18.0.9 to TCP port: 143",
+               Want("198.18.0.9", 143, v1::PROTOCOL_TCP, v1::KIND_CONNECTION_ATTEMPT, "connect"));
+}
+
 TEST_F(PortsentryParserTest, StealthScansArePortScansNamedByType) {
   const std::string head = "Sep 18 09:12:44 gw portsentry[412]: attackalert: ";
   ExpectParsed(parser_, ctx_, head + "SYN/Normal scan from host: 198.18.0.7/198.18.0.7 to TCP port: 23",

@@ -12,7 +12,9 @@ std::string_view UnwrapRepeated(std::string_view text) {
   return text.substr(open + 4, text.size() - open - 5);
 }
 
-// Splits "tag[pid]: text" or "tag: text"; a tag has no spaces.
+// Splits "tag[pid]: text" or "tag: text"; a tag has no spaces. Spaces before
+// the text are dropped: rsyslog's RFC 5424 forwarding keeps the space of a
+// traditional message, so "tag:  text" arrives.
 void SplitTag(std::string_view message, SyslogLine* out) {
   out->tag = {};
   out->text = message;
@@ -27,6 +29,7 @@ void SplitTag(std::string_view message, SyslogLine* out) {
   }
   out->tag = tag;
   out->text = message.substr(colon + 2);
+  while (!out->text.empty() && out->text.front() == ' ') out->text.remove_prefix(1);
 }
 
 }  // namespace

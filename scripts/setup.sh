@@ -24,6 +24,8 @@ PACKAGES=(
   rsyslog bsdutils
   # live sensor test: a private portsentry (own mount namespace) scanned by nmap on 127.0.0.1
   portsentry nmap
+  # live end-to-end check (deploy/live_check.py): a netfilter LOG rule in the sensor namespace
+  nftables
   # notify tests: a loopback SMTP server (aiosmtpd); X-ARF YAML parsed by python3-yaml
   # (notify's SMTP delivery uses libcurl4-openssl-dev, listed above)
   python3-aiosmtpd python3-yaml
