@@ -358,6 +358,8 @@ core::Status IngestStage::Run() {
                                stats_.events(), stats_.not_probe(), stats_.rejected());
   core::Status ended = stream_->End();
   stream_stats_ = stream_->stats();
+  journal_bytes_.Set(static_cast<double>(stream_->unacked_bytes()));
+  journal_batches_.Set(static_cast<double>(stream_->unacked_batches()));
   if (!ended.ok()) return ended;
   for (const auto& [origin, r] : agents_ended_) agents_->Ack(r);
   return core::Status::Ok();

@@ -274,6 +274,13 @@ textfile = "{textfile}"
                    if not samples.get(series, 0) > 0]
         if missing:
             fail("series that did not move:\n  " + "\n  ".join(missing))
+        # Gauges that are back at 0 once the replay is over must still be there.
+        for gauge in ('abuseflow_whois_pending_lookups{server="whois.ripe.net"}',
+                      'abuseflow_stage_held_batches{stage="dedup"}', 'abuseflow_stage_held_batches{stage="notify"}',
+                      'abuseflow_link_batches_in_flight{link="enrich"}',
+                      'abuseflow_ingest_journal_unacked_bytes', 'abuseflow_ingest_journal_unacked_batches'):
+            if samples.get(gauge) != 0:
+                fail(f"{gauge} after the replay: {samples.get(gauge)} (expected present and 0)")
         if samples.get('abuseflow_link_batches_dropped_total{link="dedup"}') != 0:
             fail("a link dropped batches")
         print(f"ok: {len(MOVED)} stage series moved in a replay (textfile {len(samples)} series)")
