@@ -116,6 +116,20 @@ class TableReader {
     if (!node->is_array_of_tables()) *status = TypeError(key, *node, "an array of tables");
     return node->as_array();
   }
+  Status Uint32List(const char* key, std::vector<uint32_t>* out) {
+    const toml::node* node = Take(key);
+    if (!node) return Status::Ok();
+    const toml::array* array = node->as_array();
+    if (!array) return TypeError(key, *node, "an array of integers");
+    out->clear();
+    for (const toml::node& item : *array) {
+      if (!item.is_integer()) return TypeError(key, item, "an array of integers");
+      int64_t v = item.as_integer()->get();
+      if (v < 0 || v > UINT32_MAX) return Invalid(key, item, "must be between 0 and 4294967295");
+      out->push_back(static_cast<uint32_t>(v));
+    }
+    return Status::Ok();
+  }
   std::string Child(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
   const std::string& base_dir() const { return base_dir_; }
 
@@ -352,11 +366,15 @@ Status ReadOverride(const toml::table& t, const std::string& path, const std::st
                     OwnerOverrideConfig* o) {
   TableReader r(t, path, base);
   AF_TRY(r.StringList("prefixes", &o->prefixes));
+  AF_TRY(r.Uint32List("asns", &o->asns));
   AF_TRY(r.String("contact", &o->contact));
   AF_TRY(r.String("owner", &o->owner));
   AF_TRY(r.String("country", &o->country));
   AF_TRY(r.Finish());
-  if (o->prefixes.empty()) return Status::InvalidArgument("key '" + r.Child("prefixes") + "' is required");
+  if (o->prefixes.empty() && o->asns.empty()) {
+    return Status::InvalidArgument("key '" + r.Child("prefixes") + "' or '" + r.Child("asns") +
+                                   "' is required");
+  }
   for (const std::string& p : o->prefixes) {
     if (!IpPrefix::Parse(p)) {
       return Status::InvalidArgument("key '" + r.Child("prefixes") + "': '" + p + "' is not a prefix");
@@ -394,6 +412,17 @@ Status ReadEnrich(const toml::table& t, const std::string& base, EnrichConfig* c
     }
   }
   AF_TRY(status);
+  AF_TRY(e.Path("asn_table", &c->asn_table));
+  for (const OwnerOverrideConfig& o : c->overrides) {
+    if (!o.asns.empty() && c->asn_table.empty()) {
+      return Status::InvalidArgument("key 'enrich.asn_table' is required by override asns");
+    }
+  }
+  AF_TRY(e.PathList("delegated", &c->delegated));
+  AF_TRY(e.String("delegated_country", &c->delegated_country));
+  if (c->delegated_country != "fill" && c->delegated_country != "always") {
+    return Status::InvalidArgument("key 'enrich.delegated_country' must be \"fill\" or \"always\"");
+  }
   AF_TRY(e.StringList("never_mail", &c->never_mail));
   for (const std::string& m : c->never_mail) {
     if (!IsValidMailbox(m[0] == '@' ? "x" + m : m)) {
@@ -497,6 +526,16 @@ Status ReadSections(const toml::table& root, const std::string& base, Config* c)
     AF_TRY(n.String("site", &c->notify.site));
     AF_TRY(n.String("signature", &c->notify.signature));
     AF_TRY(n.Path("template", &c->notify.template_path));
+    if (const toml::table* t = n.SubTable("templates", &status)) {
+      TableReader v(*t, "notify.templates", base);
+      for (const char* key : {"worm", "scan", "brute_force", "exploit", "ids_alert", "repeat"}) {
+        std::string path;
+        AF_TRY(v.Path(key, &path));
+        if (!path.empty()) c->notify.templates[key] = path;
+      }
+      AF_TRY(v.Finish());
+    }
+    AF_TRY(status);
     AF_TRY(n.Int("max_addresses_per_mail", 1, 1000000, &c->notify.max_addresses_per_mail));
     AF_TRY(n.Finish());
   }

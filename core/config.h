@@ -86,7 +86,10 @@ struct RdapConfig {
 // [[enrich.override]]: a fixed owner for some networks, asked before every
 // source (local networks go to the internal liaison).
 struct OwnerOverrideConfig {
-  std::vector<std::string> prefixes;  // CIDR prefixes it answers for; required
+  std::vector<std::string> prefixes;  // CIDR prefixes it answers for; these or asns required
+  // ASNs: every address whose most specific prefix in enrich.asn_table has one
+  // of them as origin; a prefix override wins over these; default none.
+  std::vector<uint32_t> asns;
   std::string contact;            // abuse mailbox; required, a valid mailbox
   std::string owner = "operator override";  // owner name in notices; default shown
   std::string country;            // ISO 3166 alpha-2; default none
@@ -101,6 +104,16 @@ struct EnrichConfig {
   WhoisConfig whois;
   RdapConfig rdap;
   std::vector<OwnerOverrideConfig> overrides;  // [[enrich.override]]; default none
+  // CAIDA RouteViews prefix2as file giving the origin ASNs of prefixes, for
+  // ASN overrides ("asn_table"); default none, required by override asns.
+  std::string asn_table;
+  // RIR delegated(-extended) statistics files, for the country ("delegated");
+  // default none.
+  std::vector<std::string> delegated;
+  // "fill": the delegated country only where the owner record has none;
+  // "always": the delegated country replaces the record's ("delegated_country");
+  // default "fill".
+  std::string delegated_country = "fill";
   // Mailboxes ("abuse@catchall.example") and whole domains ("@deadbox.example")
   // never mailed: removed from every owner record; default none.
   std::vector<std::string> never_mail;
@@ -166,6 +179,10 @@ struct NotifyConfig {
   std::string site = "our network";  // site name quoted in notices
   std::string signature;          // signature block appended to every notice
   std::string template_path;      // mustache template; default the built-in one
+  // [notify.templates]: variant ("worm", "scan", "brute_force", "exploit",
+  // "ids_alert", "repeat") -> mustache file used for reports of that kind
+  // instead of `template` (notify/README.md, "Template"); default none.
+  std::map<std::string, std::string> templates;
   int max_addresses_per_mail = 500;  // a larger report is split into parts; default 500
 };
 

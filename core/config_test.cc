@@ -241,6 +241,39 @@ country = "US"
   for (const char* text : bad) EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
 }
 
+TEST(ConfigTest, EnrichAsnOverridesAndDelegatedFiles) {
+  auto c = ParseConfig(R"(
+[enrich]
+asn_table = "data/pfx2as"
+delegated = ["data/delegated-ripencc-extended-latest"]
+delegated_country = "always"
+[[enrich.override]]
+asns = [64500, 4294967295]
+contact = "isp@example.net"
+)", "/etc/af");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->enrich.asn_table, "/etc/af/data/pfx2as");
+  ASSERT_EQ(c->enrich.delegated.size(), 1u);
+  EXPECT_EQ(c->enrich.delegated[0], "/etc/af/data/delegated-ripencc-extended-latest");
+  EXPECT_EQ(c->enrich.delegated_country, "always");
+  ASSERT_EQ(c->enrich.overrides.size(), 1u);
+  EXPECT_EQ(c->enrich.overrides[0].asns, (std::vector<uint32_t>{64500, 4294967295u}));
+  EXPECT_TRUE(c->enrich.overrides[0].prefixes.empty());
+  auto defaults = ParseConfig("", "/");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->enrich.delegated_country, "fill");
+  const char* bad[] = {
+      "[[enrich.override]]\nasns=[64500]\ncontact=\"a@b.example\"\n",  // no asn_table
+      "[enrich]\nasn_table=\"t\"\n[[enrich.override]]\nasns=[-1]\ncontact=\"a@b.example\"\n",
+      "[enrich]\nasn_table=\"t\"\n[[enrich.override]]\nasns=[4294967296]\ncontact=\"a@b.example\"\n",
+      "[enrich]\nasn_table=\"t\"\n[[enrich.override]]\nasns=[\"AS1\"]\ncontact=\"a@b.example\"\n",
+      "[enrich]\nasn_table=\"t\"\n[[enrich.override]]\nasns=[]\ncontact=\"a@b.example\"\n",
+      "[enrich]\ndelegated_country=\"sometimes\"\n",
+      "[enrich]\ndelegated=\"one-file\"\n",
+  };
+  for (const char* text : bad) EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
+}
+
 TEST(ConfigTest, UserFormatsTimeZonesAndHostResolution) {
   auto c = ParseConfig(R"(
 [[ingest.format]]

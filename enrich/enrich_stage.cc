@@ -7,6 +7,8 @@
 
 #include "core/log.h"
 #include "core/stage_metrics.h"
+#include "enrich/asn_table.h"
+#include "enrich/delegated_stats.h"
 #include "enrich/enricher.h"
 #include "enrich/never_mail.h"
 #include "enrich/offline_registry.h"
@@ -63,6 +65,21 @@ core::Status MakeSources(const core::EnrichConfig& c, Sources* s) {
   return core::Status::Ok();
 }
 
+// Loads enrich.delegated and enrich.asn_table; IoError naming a file that
+// cannot be read.
+core::Status LoadOfflineData(const core::EnrichConfig& c, DelegatedStats* delegated,
+                             AsnTable* table, EnrichStageStats* stats) {
+  for (const std::string& path : c.delegated) {
+    if (core::Status s = delegated->Load(path); !s.ok()) return s;
+  }
+  if (!c.asn_table.empty()) {
+    if (core::Status s = table->Load(c.asn_table); !s.ok()) return s;
+  }
+  stats->delegated_malformed = delegated->stats().malformed;
+  stats->asn_table_malformed = table->stats().malformed;
+  return core::Status::Ok();
+}
+
 // Opens the persistent cache, loads it into *cache and has every new network
 // answer written through. Only when a network source is configured: offline
 // registries are read again at each start anyway.
@@ -99,6 +116,7 @@ void CollectStats(const Enricher& enricher, const Sources& sources, EnrichStageS
   stats->unresolved = enricher.stats().unresolved;
   stats->overridden = enricher.stats().overridden;
   stats->never_mail_removed = enricher.stats().never_mail_removed;
+  stats->country_from_delegated = enricher.stats().country_from_delegated;
   if (sources.whois) {
     stats->whois_queries = sources.whois->stats().queries;
     stats->whois_more_specific_queries = sources.whois->stats().more_specific_queries;
@@ -172,7 +190,12 @@ core::Status EnrichStage::Run() {
   Sources sources;
   if (core::Status s = MakeSources(config_.enrich, &sources); !s.ok()) return s;
   NeverMail never_mail(config_.enrich.never_mail);
-  OverrideSource overrides(config_.enrich.overrides);
+  DelegatedStats delegated;
+  AsnTable asn_table;
+  if (core::Status s = LoadOfflineData(config_.enrich, &delegated, &asn_table, &stats_); !s.ok()) {
+    return s;
+  }
+  OverrideSource overrides(config_.enrich.overrides, std::move(asn_table));
   OwnerCache cache({config_.enrich.positive_ttl_us, config_.enrich.negative_ttl_us, nullptr,
                     [&never_mail](v1::OwnerRecord* r) { never_mail.Apply(r); }});
   std::unique_ptr<OwnerCacheStore> store;
@@ -197,6 +220,7 @@ core::Status EnrichStage::Run() {
   Enricher enricher(sources.order, &cache);
   enricher.set_overrides(&overrides);
   enricher.set_never_mail(&never_mail);
+  if (!delegated.empty()) enricher.set_delegated(&delegated, config_.enrich.delegated_country == "always");
   UpstreamAcks acks;
   CacheMetrics cache_metrics;
   std::set<std::string> ended;  // streams whose end every shard has acknowledged
@@ -229,10 +253,12 @@ core::Status EnrichStage::Run() {
   log->info(
       "done events={} cache_hits={} registry_queries={} whois_queries={} "
       "whois_more_specific_queries={} unresolved={} "
-      "overridden={} never_mail_removed={} rdap_queries={} rdap_failures={} shards={} resent={}",
+      "overridden={} never_mail_removed={} country_from_delegated={} rdap_queries={} "
+      "rdap_failures={} shards={} resent={}",
       stats_.events, stats_.cache_hits, stats_.source_queries, stats_.whois_queries,
       stats_.whois_more_specific_queries, stats_.unresolved, stats_.overridden, stats_.never_mail_removed,
-      stats_.rdap_queries, stats_.rdap_failures, links_.outputs.size(), stats_.transport.resent);
+      stats_.country_from_delegated, stats_.rdap_queries, stats_.rdap_failures,
+      links_.outputs.size(), stats_.transport.resent);
   return core::Status::Ok();
 }
 

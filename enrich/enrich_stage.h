@@ -29,6 +29,9 @@ struct EnrichStageStats {
   uint64_t cache_write_errors = 0;  // entries that could not be persisted
   uint64_t overridden = 0;          // events answered by an [[enrich.override]]
   uint64_t never_mail_removed = 0;  // mailboxes removed from fresh answers (never_mail)
+  uint64_t country_from_delegated = 0;  // events whose country enrich.delegated set
+  uint64_t delegated_malformed = 0;  // lines of enrich.delegated files skipped
+  uint64_t asn_table_malformed = 0;  // lines of enrich.asn_table skipped
   std::vector<uint64_t> shard_events;  // events sent to each dedup shard
   uint64_t resends_ignored = 0;     // upstream batches received again while still in work
   core::TransportStats transport;   // the link to dedup

@@ -92,5 +92,76 @@ TEST(EnrichStageTest, BatchWhoseTurnItIsGetsThroughPastHeldOnes) {
   EXPECT_EQ(stage.stats().transport.dropped, 0u);
 }
 
+TEST(EnrichStageTest, UnreadableDelegatedOrAsnTableFileStopsTheStageNamingIt) {
+  zmq::context_t context;
+  core::StageLinks links;
+  links.context = &context;
+  links.input = "inproc://enrich-test-files";
+  links.outputs = {"inproc://enrich-test-files-dedup"};
+  links.name = "enrich-0";
+  core::Config config;
+  config.enrich.delegated = {"/nonexistent/delegated-ripencc-extended"};
+  core::Status s = EnrichStage(config, links).Run();
+  EXPECT_EQ(s.code(), core::Status::Code::kIoError);
+  EXPECT_NE(s.message().find("/nonexistent/delegated-ripencc-extended"), std::string::npos);
+  config.enrich.delegated.clear();
+  config.enrich.asn_table = "/nonexistent/pfx2as";
+  s = EnrichStage(config, links).Run();
+  EXPECT_EQ(s.code(), core::Status::Code::kIoError);
+  EXPECT_NE(s.message().find("/nonexistent/pfx2as"), std::string::npos);
+}
+
+// The config's delegated files and ASN overrides reach the stage's Enricher:
+// an address of an override ASN gets its contact, another the delegated country.
+TEST(EnrichStageTest, DelegatedCountryAndAsnOverrideComeFromTheConfigFiles) {
+  core::ResetStop();
+  zmq::context_t context;
+  auto dedup = core::BatchReceiver::Bind(context, "inproc://enrich-test-offline-dedup");
+  ASSERT_TRUE(dedup.ok()) << dedup.status().ToString();
+  auto ingest = core::BatchSender::Connect(context, "inproc://enrich-test-offline", "ingest");
+  ASSERT_TRUE(ingest.ok()) << ingest.status().ToString();
+  core::Config config;
+  config.enrich.delegated = {ABUSEFLOW_OFFLINE_FIXTURES "/delegated-ripencc-extended-20241130"};
+  config.enrich.asn_table = ABUSEFLOW_OFFLINE_FIXTURES "/routeviews-rv2-20241130-1200.pfx2as";
+  core::OwnerOverrideConfig isp;
+  isp.asns = {64500};
+  isp.contact = "isp@example.net";
+  config.enrich.overrides = {isp};
+  core::StageLinks links;
+  links.context = &context;
+  links.input = "inproc://enrich-test-offline";
+  links.outputs = {"inproc://enrich-test-offline-dedup"};
+  links.name = "enrich-0";
+  EnrichStage stage(config, links);
+  core::Status result;
+  std::thread enrich([&] { result = stage.Run(); });
+  v1::Envelope batch = IngestBatch(1);
+  batch.mutable_events()->mutable_events(0)->set_src(std::string("\xc2\xa0\x02\x07", 4));  // 194.160.2.7
+  batch.mutable_events()->add_events()->set_src(std::string("\xc6\x33\x64\x01", 4));     // 198.51.100.1
+  ASSERT_TRUE((*ingest)->Send(&batch).ok());
+  v1::Envelope end = IngestBatch(2, /*end=*/true);
+  ASSERT_TRUE((*ingest)->Send(&end).ok());
+  std::vector<v1::OwnerRecord> owners;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while ((*ingest)->in_flight() > 0 && std::chrono::steady_clock::now() < deadline) {
+    if (auto r = (*dedup)->Receive(std::chrono::milliseconds(10))) {
+      for (const v1::EnrichedEvent& e : r->envelope.enriched().events()) owners.push_back(e.owner());
+      (*dedup)->Ack(*r);
+    }
+    ASSERT_TRUE((*ingest)->Poll(std::chrono::milliseconds(0)).ok());
+  }
+  if ((*ingest)->in_flight() > 0) core::RequestStop();
+  enrich.join();
+  core::ResetStop();
+  EXPECT_TRUE(result.ok()) << result.ToString();
+  ASSERT_EQ(owners.size(), 2u);
+  EXPECT_TRUE(owners[0].unresolved());
+  EXPECT_EQ(owners[0].country(), "SK");
+  ASSERT_EQ(owners[1].abuse_size(), 1);
+  EXPECT_EQ(owners[1].abuse(0), "isp@example.net");
+  EXPECT_EQ(stage.stats().country_from_delegated, 1u);
+  EXPECT_EQ(stage.stats().overridden, 1u);
+}
+
 }  // namespace
 }  // namespace abuseflow::enrich

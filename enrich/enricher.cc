@@ -40,10 +40,26 @@ std::vector<core::IpPrefix> ClipTo(const std::vector<core::IpPrefix>& scope,
 }  // namespace
 
 v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
+  bool overridden = false;
+  v1::OwnerRecord record = Lookup(address, &overridden);
+  if (!overridden && delegated_ != nullptr) SetCountry(address, &record);
+  return record;
+}
+
+void Enricher::SetCountry(const core::IpAddress& address, v1::OwnerRecord* record) {
+  if (!delegated_always_ && !record->country().empty()) return;
+  auto match = delegated_->Lookup(address);
+  if (!match || match->country == record->country()) return;
+  record->set_country(std::string(match->country));
+  ++stats_.country_from_delegated;
+}
+
+v1::OwnerRecord Enricher::Lookup(const core::IpAddress& address, bool* overridden) {
   std::optional<core::IpPrefix> free;  // around the address, clear of every override
   if (overrides_ != nullptr && !overrides_->empty()) {
     if (const v1::OwnerRecord* fixed = overrides_->Lookup(address)) {
       ++stats_.overridden;
+      *overridden = true;
       v1::OwnerRecord record = *fixed;
       if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&record);
       return record;

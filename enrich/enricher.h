@@ -5,6 +5,7 @@
 
 #include "abuseflow/v1/events.pb.h"
 #include "core/ip_address.h"
+#include "enrich/delegated_stats.h"
 #include "enrich/never_mail.h"
 #include "enrich/owner_cache.h"
 #include "enrich/override_source.h"
@@ -18,6 +19,7 @@ struct EnricherStats {
   uint64_t unresolved = 0;      // resolutions no source could answer (fresh or cached)
   uint64_t overridden = 0;      // resolutions answered by an operator override
   uint64_t never_mail_removed = 0;  // mailboxes removed from fresh answers (never_mail)
+  uint64_t country_from_delegated = 0;  // resolutions whose country the delegated files set
 };
 
 // Finds the owner record of an address: from the operator overrides if one
@@ -29,7 +31,11 @@ struct EnricherStats {
 // /48), so repeated unknown addresses do not query again. Answers are never
 // cached over an override prefix. Fresh answers lose the never-mail
 // mailboxes before they are cached (records restored from the persistent
-// cache are filtered by the stage, through OwnerCache::Options).
+// cache are filtered by the stage, through OwnerCache::Options). With
+// delegated statistics, every answer but an override's, `unresolved` ones
+// included, gets the country of the most specific delegated range containing
+// the address: where it has none, or always (set_delegated); it is set on the
+// returned record, per address, never on the cached block.
 //
 // Pure logic over its sources and cache; blocks only if a source does. The
 // sources and *cache must outlive the Enricher. Not thread-safe.
@@ -41,6 +47,12 @@ class Enricher {
   // Optional; both must outlive the Enricher. Null: none.
   void set_overrides(const OverrideSource* overrides) { overrides_ = overrides; }
   void set_never_mail(const NeverMail* never_mail) { never_mail_ = never_mail; }
+  // `always`: the delegated country replaces the record's; else it fills an
+  // empty one. Must outlive the Enricher; null: none.
+  void set_delegated(const DelegatedStats* delegated, bool always) {
+    delegated_ = delegated;
+    delegated_always_ = always;
+  }
 
   // The owner record of the block containing `address`; a record with
   // `unresolved` set and first = last = `address` when no source knows it.
@@ -49,10 +61,15 @@ class Enricher {
   const EnricherStats& stats() const { return stats_; }
 
  private:
+  v1::OwnerRecord Lookup(const core::IpAddress& address, bool* overridden);
+  void SetCountry(const core::IpAddress& address, v1::OwnerRecord* record);
+
   std::vector<OwnerSource*> sources_;
   OwnerCache* cache_;
   const OverrideSource* overrides_ = nullptr;
   const NeverMail* never_mail_ = nullptr;
+  const DelegatedStats* delegated_ = nullptr;
+  bool delegated_always_ = false;
   EnricherStats stats_;
 };
 

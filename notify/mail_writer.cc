@@ -75,6 +75,11 @@ std::string Headers(const MailFields& fields, std::string_view from, const Mail&
   if (!fields.ticket.empty()) {
     h += "X-Abuseflow-Ticket: " + SanitizeHeaderValue(fields.ticket) + "\r\n";
   }
+  std::vector<std::string> instead_of;
+  for (const std::string& m : fields.instead_of) {
+    if (IsValidMailbox(m)) instead_of.push_back(m);
+  }
+  if (!instead_of.empty()) h += FoldHeader("X-Abuseflow-Instead-Of", Join(instead_of, ", "));
   return h;
 }
 

@@ -28,6 +28,9 @@ struct MailFields {
   // mail is multipart/mixed with the notice as its first (inline) part.
   std::vector<MimePart> attachments;
   bool xarf = false;             // adds the X-ARF headers (X-ARF, X-XARF, Auto-Submitted)
+  // Failing mailboxes this mail goes instead of (Report::instead_of): an
+  // X-Abuseflow-Instead-Of header lists the valid ones; others are left out.
+  std::vector<std::string> instead_of;
 };
 
 // A composed RFC 5322 message. A value type.
@@ -66,16 +69,17 @@ bool IsValidMessageId(std::string_view id);
 // Composes the message: Date, From, To, Subject, Message-ID, In-Reply-To and
 // References (when given), MIME-Version, Content-Type, the X-ARF headers
 // (when `xarf`), X-Abuseflow-Window (start/end, ISO 8601 UTC) and
-// X-Abuseflow-Ticket, then the body. Without attachments the body is the
-// notice (text/plain; charset=utf-8, 8bit); with them the mail is
-// multipart/mixed: the notice first (inline), then each attachment, under a
-// boundary derived from the Message-ID that occurs in no part. Header
-// values are sanitized (no control characters, so no injected headers),
-// invalid recipients are dropped and listed in Mail::rejected. In the body,
-// control characters other than tab and invalid UTF-8 become "?", and lines
-// longer than 998 bytes are wrapped at a character boundary (nothing is
-// lost). Fails with InvalidArgument when From is not a valid mailbox or no
-// recipient is valid (the message lists the rejected ones).
+// X-Abuseflow-Ticket (and X-Abuseflow-Instead-Of when given), then the
+// body. Without attachments the body is the notice (text/plain;
+// charset=utf-8, 8bit); with them the mail is multipart/mixed: the notice
+// first (inline), then each attachment, under a boundary derived from the
+// Message-ID that occurs in no part. Header values are sanitized (no
+// control characters, so no injected headers), invalid recipients are
+// dropped and listed in Mail::rejected. In the body, control characters
+// other than tab and invalid UTF-8 become "?", and lines longer than 998
+// bytes are wrapped at a character boundary (nothing is lost). Fails with
+// InvalidArgument when From is not a valid mailbox or no recipient is valid
+// (the message lists the rejected ones).
 core::Result<Mail> ComposeMail(const MailFields& fields);
 
 // The outbox file name of a mail: "<window start as YYYYMMDDTHHMMSSZ>-

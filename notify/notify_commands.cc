@@ -11,7 +11,9 @@
 
 #include "core/config.h"
 #include "core/kv_store.h"
+#include "core/time_format.h"
 #include "notify/dshield_replay.h"
+#include "notify/failing_contacts.h"
 #include "notify/html_report.h"
 #include "notify/monthly_report.h"
 #include "notify/notify_stage.h"
@@ -22,6 +24,7 @@ namespace {
 
 struct Options {
   std::string state = "state", month, format = "text", output, config, userid = "0", target;
+  std::string clear;  // contacts failing --clear MAILBOX
   std::vector<std::string> mailboxes;
   size_t top = 10;
   bool html = false;
@@ -40,7 +43,42 @@ int RepliesImport(const Options& o) {
             << ", says fixed " << s.says_fixed << "), unlinked " << s.unlinked
             << ", already imported " << s.already_imported << ", too large " << s.skipped_large
             << "; address replies recorded " << s.recorded << ", without history "
-            << s.without_history << "\n";
+            << s.without_history << "; failing contacts marked " << s.failing_marked << "\n";
+  return 0;
+}
+
+// `contacts failing`: lists the failing abuse mailboxes, or clears one.
+int ContactsFailing(const Options& o) {
+  core::KvStore::Options options;
+  options.create_if_missing = false;
+  options.read_only = o.clear.empty();
+  auto state = core::KvStore::Open(NotifyStateDir(o.state), options);
+  if (!state.ok()) {
+    std::cerr << "abuseflow contacts failing: " << state.status().message() << "\n";
+    return 1;
+  }
+  FailingContactStore store(state->get());
+  if (!o.clear.empty()) {
+    auto cleared = store.Clear(o.clear);
+    if (!cleared.ok()) {
+      std::cerr << "abuseflow contacts failing: " << cleared.status().message() << "\n";
+      return 1;
+    }
+    std::cout << (*cleared ? "cleared " : "not marked failing: ") << o.clear << "\n";
+    return *cleared ? 0 : 1;
+  }
+  auto list = store.List();
+  if (!list.ok()) {
+    std::cerr << "abuseflow contacts failing: " << list.status().message() << "\n";
+    return 1;
+  }
+  for (const FailingContact& c : *list) {
+    std::cout << c.mailbox << "\tsince " << core::FormatUtc(c.since_us) << "\tbounces "
+              << c.bounces << "\tlast " << c.bounce_id << "\tnotice " << c.notice_id
+              << "\tfinal-recipient " << (c.final_recipient.empty() ? "-" : c.final_recipient)
+              << "\tstatus " << (c.status.empty() ? "-" : c.status) << "\n";
+  }
+  std::cout << list->size() << " failing\n";
   return 0;
 }
 
@@ -218,10 +256,16 @@ void AddNotifyCommands(CLI::App& app, int* exit_code) {
       "import", "Classify the messages of Maildir folders or mbox files and record them");
   import->add_option("--state", o->state, "the state folder")->capture_default_str();
   import->add_option("mailbox", o->mailboxes, "Maildir folder or mbox file")->required();
-  import->callback([o, exit_code] { *exit_code = RepliesImport(*o);
-});
-AddReportCommands(app, o, exit_code);
-AddExportCommands(app, o, exit_code);
-}  // namespace abuseflow::notify
+  import->callback([o, exit_code] { *exit_code = RepliesImport(*o); });
+  CLI::App* contacts = app.add_subcommand("contacts", "Abuse contacts our notices go to");
+  contacts->require_subcommand(1);
+  CLI::App* failing = contacts->add_subcommand(
+      "failing", "List the abuse mailboxes marked failing by a bounce, or clear one");
+  failing->add_option("--state", o->state, "the state folder")->capture_default_str();
+  failing->add_option("--clear", o->clear, "remove the failing mark of this mailbox");
+  failing->callback([o, exit_code] { *exit_code = ContactsFailing(*o); });
+  AddReportCommands(app, o, exit_code);
+  AddExportCommands(app, o, exit_code);
+}
 
 }  // namespace abuseflow::notify

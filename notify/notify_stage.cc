@@ -8,6 +8,7 @@
 #include "core/log.h"
 #include "core/stage_metrics.h"
 #include "notify/delivery_worker.h"
+#include "notify/failing_contacts.h"
 #include "notify/outbox_recovery.h"
 #include "notify/mail_header.h"
 #include "notify/owner_batcher.h"
@@ -44,6 +45,7 @@ core::Result<ReportRenderer> MakeRenderer(const core::NotifyConfig& config) {
   options.from = config.from;
   options.signature = config.signature;
   options.template_path = config.template_path;
+  options.variant_paths = config.templates;
   return ReportRenderer::Create(options);
 }
 
@@ -68,13 +70,28 @@ core::Result<std::unique_ptr<DeliveryWorker>> StartDelivery(const core::NotifyCo
 
 void LogUnroutable(const std::vector<v1::Incident>& unroutable, NotifyStageStats* stats) {
   for (const v1::Incident& u : unroutable) {
+    // ContactOf without the failing set: the owner has mailboxes, all failing.
+    const bool failing = !ContactOf(u.owner()).empty();
+    if (failing) ++stats->all_failing;
     if (stats->unroutable++ < kLoggedUnroutable) {
       auto address = core::IpAddress::FromBytes(u.src());
-      core::Logger("notify")->warn("no abuse contact, not reported source={} owner=\"{}\"",
+      core::Logger("notify")->warn("{}, not reported source={} owner=\"{}\"",
+                                   failing ? "every abuse mailbox is failing" : "no abuse contact",
                                    address ? address->ToString() : "?",
                                    EscapeForLog(u.owner().owner()));
     }
   }
+}
+
+// The failing abuse mailboxes `replies import` marked; the batcher skips them.
+core::Status LoadFailing(core::KvStore* state, OwnerBatcher* batcher) {
+  auto failing = FailingContactStore(state).Mailboxes();
+  if (!failing.ok()) return failing.status();
+  if (!failing->empty()) {
+    core::Logger("notify")->info("failing abuse mailboxes skipped count={}", failing->size());
+  }
+  batcher->SetFailing(std::move(failing).value());
+  return core::Status::Ok();
 }
 
 // Sets abuseflow_notify_replies{kind} from the replies recorded in the state
@@ -116,6 +133,7 @@ core::Status NotifyStage::Run() {
     if (!recovered.ok()) return recovered.status();
   }
   OwnerBatcher batcher(config_.notify.window_us);
+  if (core::Status s = LoadFailing(state->get(), &batcher); !s.ok()) return s;
   WindowStore windows(state->get());
   core::CauseOrder order(/*by_shard=*/true);
   std::set<std::string> ended;  // streams whose end is applied, reports not flushed yet
@@ -217,9 +235,11 @@ core::Status NotifyStage::Run() {
   }
   if (!status.ok()) return status;
   auto log = core::Logger("notify");
-  log->info("done incidents={} mails={} contacts={} sources={} unroutable={} restored={} outbox={}",
-            stats_.incidents, stats_.mails, stats_.contacts, stats_.sources, stats_.unroutable,
-            stats_.restored, config_.notify.outbox);
+  log->info(
+      "done incidents={} mails={} contacts={} sources={} unroutable={} all_failing={} "
+      "rerouted={} restored={} outbox={}",
+      stats_.incidents, stats_.mails, stats_.contacts, stats_.sources, stats_.unroutable,
+      stats_.all_failing, stats_.rerouted, stats_.restored, config_.notify.outbox);
   if (*worker) {
     log->info("delivery sent={} failed={} retries={} resumed={} left_queued={} already_queued={}",
               stats_.delivery.sent, stats_.delivery.failed, stats_.delivery.retries,

@@ -13,6 +13,8 @@ namespace abuseflow::notify {
 struct NotifyStageStats {
   uint64_t incidents = 0;
   uint64_t unroutable = 0;     // incidents whose owner has no abuse contact (counted, logged)
+  uint64_t all_failing = 0;    // of those, owners whose every abuse mailbox is failing (held)
+  uint64_t rerouted = 0;       // mails sent to the next contact instead of a failing one
   uint64_t sources = 0;        // distinct source addresses reported
   uint64_t contacts = 0;       // distinct abuse contacts written to
   uint64_t mails = 0;          // mails written to the outbox

@@ -28,9 +28,10 @@ std::vector<Report> OwnerBatcher::Add(const v1::Incident& incident,
   ++stats_.incidents;
   last_merged_ = 0;
   auto address = core::IpAddress::FromBytes(incident.src());
-  std::string contact = address ? ContactOf(incident.owner()) : std::string();
+  std::string contact = address ? ContactFor(incident.owner()) : std::string();
   if (contact.empty()) {
     ++(address ? stats_.unroutable : stats_.invalid_source);
+    if (address && !ContactOf(incident.owner()).empty()) ++stats_.all_failing;
     if (unroutable != nullptr) unroutable->push_back(incident);
     return {};
   }
@@ -46,19 +47,19 @@ std::vector<Report> OwnerBatcher::Add(const v1::Incident& incident,
     // Its own window passed long ago: stretching this one to take it in
     // would make it longer than a window, so it goes out alone.
     ReportBuilder late(contact, first, window_us_, limits_);
-    late.Add(incident, *address);
+    late.Add(incident, *address, &failing_);
     closed.push_back(late.Take());
     ++stats_.late;
     ++stats_.reports;
   } else if (it != open_.end()) {
     ReportBuilder& builder = it->second;
     by_end_.erase({builder.end_us(), contact});
-    builder.Add(incident, *address);
+    builder.Add(incident, *address, &failing_);
     by_end_.insert({builder.end_us(), contact});
     last_merged_ = generation_[contact];
   } else {
     if (SaturatingAdd(first, window_us_) <= watermark_us_) ++stats_.late;
-    Open(contact, first).Add(incident, *address);
+    Open(contact, first).Add(incident, *address, &failing_);
     last_merged_ = generation_[contact];
   }
   watermark_us_ =

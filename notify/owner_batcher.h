@@ -16,6 +16,7 @@ namespace abuseflow::notify {
 struct BatcherStats {
   uint64_t incidents = 0;       // incidents given to Add
   uint64_t unroutable = 0;      // without any abuse mailbox: not batched, handed back
+  uint64_t all_failing = 0;     // of those, owners whose every abuse mailbox is failing
   uint64_t invalid_source = 0;  // source not 4 or 16 bytes: not batched, handed back
   uint64_t late = 0;            // arrived after their window had closed: reported on their own
   uint64_t reports = 0;         // reports closed (returned by Add or Flush)
@@ -52,6 +53,16 @@ class OwnerBatcher {
   // *unroutable when that is given, for the caller to log.
   std::vector<Report> Add(const v1::Incident& incident,
                           std::vector<v1::Incident>* unroutable = nullptr);
+
+  // Marks `mailboxes` (lowercased) as failing: from now on an owner's contact
+  // is its first abuse mailbox not among them (the next one of its registry
+  // chain), failing ones are left out of the recipients and listed in
+  // Report::instead_of, and an owner with only failing mailboxes is
+  // unroutable (counted in stats().all_failing too). Set before any Add
+  // (notify sets it at start, before restoring the open reports).
+  void SetFailing(std::set<std::string> mailboxes) { failing_ = std::move(mailboxes); }
+  // The contact `owner`'s incidents go to: ContactOf without the failing.
+  std::string ContactFor(const v1::OwnerRecord& owner) const { return ContactOf(owner, failing_); }
 
   // Closes every open report (at the end of the stream) and returns them,
   // sorted by contact.
@@ -90,6 +101,7 @@ class OwnerBatcher {
   uint64_t next_generation_ = 1;
   uint64_t last_merged_ = 0;
   std::vector<uint64_t> closed_generations_;
+  std::set<std::string> failing_;  // failing abuse mailboxes, lowercased
   BatcherStats stats_;
 };
 

@@ -9,6 +9,7 @@
 #include "core/time_format.h"
 #include "dedup/dedup_stage.h"
 #include "dedup/history_store.h"
+#include "notify/failing_contacts.h"
 #include "notify/mail_header.h"
 #include "notify/mailbox_reader.h"
 #include "notify/notify_stage.h"
@@ -45,7 +46,7 @@ class Importer {
  public:
   Importer(core::KvStore* state, dedup::HistoryStore* history,
            const std::function<void(const std::string&)>& line)
-      : state_(state), index_(state), history_(history), line_(line) {}
+      : state_(state), index_(state), failing_(state), history_(history), line_(line) {}
 
   core::Status One(const std::string& name, std::string_view raw) {
     ++stats_.messages;
@@ -71,7 +72,7 @@ class Importer {
       return core::Status::Ok();
     }
     if (core::Status s = CheckCanned(*notices, &info); !s.ok()) return s;
-    return Record(name, key, info, *notices);
+    return Record(name, key, info, *notices, raw);
   }
 
   const ReplyImportStats& stats() const { return stats_; }
@@ -104,8 +105,38 @@ class Importer {
     return core::Status::Ok();
   }
 
+  // A bounce marks its failed recipients failing (FailingContactStore): the
+  // DSN's Original- or Final-Recipient, else (a bounce without a DSN) the
+  // contact of the first notice it answers. Adds to `batch`, appends to `*line`.
+  core::Status MarkFailing(const std::string& key, const std::vector<std::string>& notices,
+                           std::string_view raw,
+                           core::KvStore::Batch* batch, std::string* line) {
+    bool has_dsn = false;
+    std::vector<BounceRecipient> failed = FailedRecipients(raw, &has_dsn);
+    if (failed.empty() && !has_dsn) {
+      auto summary = state_->Get("w" + notices.front());
+      if (!summary.ok()) return summary.status();
+      std::optional<MailSummary> mail;
+      if (summary->has_value()) mail = DecodeMailSummary(**summary);
+      if (mail && !mail->contact.empty()) failed.push_back({mail->contact, "", ""});
+    }
+    for (const BounceRecipient& r : failed) {
+      FailingContact contact;
+      contact.mailbox = r.mailbox;
+      contact.since_us = contact.last_us = core::NowMicros();
+      contact.bounce_id = key;
+      contact.notice_id = notices.front();
+      contact.final_recipient = r.final_recipient;
+      contact.status = r.status;
+      if (core::Status s = failing_.Mark(contact, batch); !s.ok()) return s;
+      ++stats_.failing_marked;
+      *line += (line->empty() ? "" : ", ") + r.mailbox;
+    }
+    return core::Status::Ok();
+  }
+
   core::Status Record(const std::string& name, const std::string& key, const ReplyInfo& info,
-                      const std::vector<std::string>& notices) {
+                      const std::vector<std::string>& notices, std::string_view raw) {
     const std::string kind = KindName(info.kind);
     if (info.kind == v1::ReplyRecord::KIND_BOUNCE) ++stats_.bounces;
     if (info.kind == v1::ReplyRecord::KIND_AUTOMATED) ++stats_.automated;
@@ -136,13 +167,19 @@ class Importer {
       }
     }
     batch.Put("r" + key, value);
+    std::string failing;
+    if (info.kind == v1::ReplyRecord::KIND_BOUNCE) {
+      if (core::Status s = MarkFailing(key, notices, raw, &batch, &failing); !s.ok()) return s;
+    }
     line_(name + ": " + value + " (" + info.why + "), " + std::to_string(notices.size()) +
-          " notice(s), " + std::to_string(addresses.size()) + " address(es)");
+          " notice(s), " + std::to_string(addresses.size()) + " address(es)" +
+          (failing.empty() ? "" : "; failing: " + failing));
     return state_->Write(batch);
   }
 
   core::KvStore* state_;
   ThreadIndex index_;
+  FailingContactStore failing_;
   dedup::HistoryStore* history_;
   const std::function<void(const std::string&)>& line_;
   ReplyImportStats stats_;

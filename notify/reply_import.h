@@ -18,6 +18,7 @@ struct ReplyImportStats {
   uint64_t bounces = 0, automated = 0, human = 0, says_fixed = 0;  // of the linked ones
   uint64_t recorded = 0;           // address replies written to dedup's history
   uint64_t without_history = 0;    // linked addresses dedup has no history for
+  uint64_t failing_marked = 0;     // abuse mailboxes a bounce marked failing (f keys)
 };
 
 // Reads every mailbox (Maildir folder or mbox file), classifies each
@@ -31,8 +32,11 @@ struct ReplyImportStats {
 // answer without headers). Each
 // linked reply is also kept in notify's state ("r" + reply id, "a" + notice
 // id + 0x1f + reply id) for the monthly report; importing the same mailbox
-// again records nothing twice. `line` gets one human-readable line per
-// message. Both databases must not be open in a running stage (RocksDB
+// again records nothing twice. A bounce marks the mailboxes that failed
+// (its delivery status's recipients, else the notice's contact) failing in
+// notify's state ("f" + mailbox, FailingContactStore): the next notice to
+// that owner goes to the next mailbox of its abuse list. `line` gets one
+// human-readable line per message. Both databases must not be open in a running stage (RocksDB
 // lock). Fails with IoError (unreadable mailbox or state).
 core::Result<ReplyImportStats> ImportReplies(const std::string& state_dir,
                                              const std::vector<std::string>& mailboxes,

@@ -125,10 +125,12 @@ std::string ReportTicket(const Report& report) {
   return std::string("AF-") + hex;
 }
 
-std::string ContactOf(const v1::OwnerRecord& owner) {
+std::string ContactOf(const v1::OwnerRecord& owner) { return ContactOf(owner, {}); }
+
+std::string ContactOf(const v1::OwnerRecord& owner, const std::set<std::string>& failing) {
   for (const std::string& abuse : owner.abuse()) {
     std::string contact = Lowered(abuse);
-    if (!contact.empty()) return contact;
+    if (!contact.empty() && !failing.contains(contact)) return contact;
   }
   return "";
 }
@@ -166,7 +168,8 @@ ReportBuilder::ReportBuilder(std::string contact, int64_t start_us, int64_t wind
       max_first_seen_us_(start_us),
       limits_(limits) {}
 
-void ReportBuilder::Add(const v1::Incident& incident, const core::IpAddress& address) {
+void ReportBuilder::Add(const v1::Incident& incident, const core::IpAddress& address,
+                        const std::set<std::string>* failing) {
   if (incidents_ == 0) {
     max_first_seen_us_ = incident.first_seen_us();
   } else {
@@ -178,7 +181,11 @@ void ReportBuilder::Add(const v1::Incident& incident, const core::IpAddress& add
   MergeIntoEntry(incident, limits_, &it->second);
   for (const std::string& abuse : incident.owner().abuse()) {
     std::string mailbox = Lowered(abuse);
-    if (!mailbox.empty() && mailbox != contact_) recipients_.insert(std::move(mailbox));
+    if (failing != nullptr && failing->contains(mailbox)) {
+      instead_of_.insert(std::move(mailbox));
+    } else if (!mailbox.empty() && mailbox != contact_) {
+      recipients_.insert(std::move(mailbox));
+    }
   }
   owners_.try_emplace(OwnerKey(incident.owner()), Summarise(incident.owner()));
   ++incidents_;
@@ -200,9 +207,11 @@ Report ReportBuilder::Take() {
   report.entries.reserve(entries_.size());
   for (auto& [address, entry] : entries_) report.entries.push_back(std::move(entry));
   report.incidents = incidents_;
+  report.instead_of.assign(instead_of_.begin(), instead_of_.end());
   entries_.clear();
   owners_.clear();
   recipients_.clear();
+  instead_of_.clear();
   incidents_ = 0;
   return report;
 }

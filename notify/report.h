@@ -60,6 +60,10 @@ struct Report {
   uint64_t incidents = 0;               // incidents merged into the report
   int part = 1;                         // which part of a split report (1-based)
   int parts = 1;                        // how many parts the report was split into
+  // Abuse mailboxes of the owners that are marked failing (a notice to them
+  // bounced, FailingContactStore) and were skipped: lowercased, sorted. Empty
+  // when the report goes where it always would.
+  std::vector<std::string> instead_of;
 };
 
 // Splits a report with more than `max_entries` addresses into parts of at
@@ -83,6 +87,10 @@ inline int64_t SaturatingAdd(int64_t a, int64_t b) {
 // The contact key of an owner: its first non-empty abuse mailbox, trimmed and
 // lowercased; empty when it has none.
 std::string ContactOf(const v1::OwnerRecord& owner);
+// The same, skipping the mailboxes in `failing` (lowercased): the next
+// mailbox of the owner's ordered abuse list takes a failing one's place.
+// Empty when the owner has none or every one is failing.
+std::string ContactOf(const v1::OwnerRecord& owner, const std::set<std::string>& failing);
 
 // Merges one incident about `entry->address` into `entry`: see ReportEntry
 // for how each field combines. Commutative and associative, so the entry does
@@ -98,8 +106,10 @@ class ReportBuilder {
   ReportBuilder(std::string contact, int64_t start_us, int64_t window_us, ReportLimits limits);
 
   // Merges `incident`, whose source is `address`, and lowers the window start
-  // to its first_seen_us if that is earlier.
-  void Add(const v1::Incident& incident, const core::IpAddress& address);
+  // to its first_seen_us if that is earlier. Mailboxes in `*failing` (when
+  // given) are not made recipients; they are listed in Report::instead_of.
+  void Add(const v1::Incident& incident, const core::IpAddress& address,
+           const std::set<std::string>* failing = nullptr);
   // The report as it stands; the builder stays usable.
   Report Build() const;
   // The report, moved out without copying its entries; the builder is left
@@ -120,6 +130,7 @@ class ReportBuilder {
   ReportLimits limits_;
   std::map<core::IpAddress, ReportEntry> entries_;  // ordered as the report lists them
   std::set<std::string> recipients_;                // lowercased, besides the contact
+  std::set<std::string> instead_of_;                // failing mailboxes skipped
   std::map<std::string, OwnerSummary> owners_;      // keyed by OwnerKey
   uint64_t incidents_ = 0;
 };

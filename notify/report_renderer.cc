@@ -14,6 +14,7 @@
 
 #include "core/event_names.h"
 #include "core/time_format.h"
+#include "notify/report_kind.h"
 
 namespace abuseflow::notify {
 namespace {
@@ -177,6 +178,31 @@ mustache::data OwnersData(const Report& report) {
   return owners;
 }
 
+// What the report is mostly about (DominantKind), whether it goes to the next
+// contact instead of a failing one, and the highest notice number.
+void SetKindData(const Report& report, mustache::data* d) {
+  const ReportKind kind = DominantKind(report);
+  d->set("kind_name", kind.name);
+  d->set("kind_variant", kind.variant);
+  d->set("kind_signature", kind.signature);
+  d->set("has_kind_signature", !kind.signature.empty());
+  d->set("worm_name", kind.kind == v1::KIND_WORM ? kind.display_name : std::string());
+  d->set("is_worm", kind.variant == "worm");
+  d->set("is_scan", kind.variant == "scan");
+  d->set("is_brute_force", kind.variant == "brute_force");
+  d->set("is_exploit", kind.variant == "exploit");
+  d->set("is_ids_alert", kind.variant == "ids_alert");
+  // The classic probe wording: scans, connection attempts, IDS alerts, unknown.
+  d->set("is_probe", kind.variant != "worm" && kind.variant != "brute_force" &&
+                         kind.variant != "exploit");
+  uint32_t highest = 1;
+  for (const ReportEntry& entry : report.entries) highest = std::max(highest, entry.notice_number);
+  d->set("notice_number", std::to_string(highest));
+  d->set("notice_ordinal", Ordinal(highest));
+  d->set("rerouted", !report.instead_of.empty());
+  d->set("instead_of", Join(report.instead_of, ", "));
+}
+
 mustache::data ReportData(const Report& report, const RenderOptions& options,
                           const std::string& subject) {
   mustache::data d;
@@ -209,6 +235,7 @@ mustache::data ReportData(const Report& report, const RenderOptions& options,
   d.set("entries", entries);
   d.set("has_repeats", repeats);
   d.set("owners", OwnersData(report));
+  SetKindData(report, &d);
   return d;
 }
 
@@ -284,16 +311,16 @@ std::string ParseError(const std::string& text) {
   return parsed.is_valid() ? "" : parsed.error_message();
 }
 
-}  // namespace
-
-core::Result<ReportRenderer> ReportRenderer::Create(RenderOptions options) {
+// Reads the template at `path` (the built-in one when empty), checks that it
+// parses and prepares it.
+core::Result<std::string> LoadTemplate(const std::string& path) {
   std::string text(DefaultReportTemplate());
   std::string name = "built-in template";
-  if (!options.template_path.empty()) {
-    auto read = ReadTemplate(options.template_path);
+  if (!path.empty()) {
+    auto read = ReadTemplate(path);
     if (!read.ok()) return read.status();
     text = std::move(read).value();
-    name = "template " + options.template_path;
+    name = "template " + path;
   }
   try {
     if (std::string error = ParseError(text); !error.empty()) {
@@ -302,14 +329,45 @@ core::Result<ReportRenderer> ReportRenderer::Create(RenderOptions options) {
   } catch (const std::exception& e) {
     return core::Status::InvalidArgument(name + ": " + e.what());
   }
-  return ReportRenderer(std::move(options), PrepareTemplate(std::move(text)));
+  return PrepareTemplate(std::move(text));
+}
+
+}  // namespace
+
+core::Result<ReportRenderer> ReportRenderer::Create(RenderOptions options) {
+  auto text = LoadTemplate(options.template_path);
+  if (!text.ok()) return text.status();
+  std::map<std::string, std::string> variants;
+  for (const auto& [variant, path] : options.variant_paths) {
+    const auto& known = TemplateVariants();
+    if (std::find(known.begin(), known.end(), variant) == known.end()) {
+      return core::Status::InvalidArgument("unknown template variant \"" + variant + "\"");
+    }
+    if (path.empty()) continue;
+    auto loaded = LoadTemplate(path);
+    if (!loaded.ok()) return loaded.status();
+    variants.emplace(variant, std::move(loaded).value());
+  }
+  return ReportRenderer(std::move(options), std::move(text).value(), std::move(variants));
+}
+
+const std::string& ReportRenderer::TemplateFor(const Report& report) const {
+  const bool repeat = std::any_of(report.entries.begin(), report.entries.end(),
+                                  [](const ReportEntry& e) { return e.notice_number > 1; });
+  if (auto it = variant_texts_.find("repeat"); repeat && it != variant_texts_.end()) {
+    return it->second;
+  }
+  if (auto it = variant_texts_.find(DominantKind(report).variant); it != variant_texts_.end()) {
+    return it->second;
+  }
+  return template_text_;
 }
 
 core::Result<RenderedReport> ReportRenderer::Render(const Report& report) const {
   RenderedReport out;
   out.subject = ReportSubject(report);
   try {
-    mustache::mustache tmpl{template_text_};
+    mustache::mustache tmpl{TemplateFor(report)};
     // Plain text, not HTML; only the line mark is kept out of the values.
     tmpl.set_custom_escape([](const std::string& s) {
       std::string value = s;

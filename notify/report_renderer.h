@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,6 +26,12 @@ struct RenderOptions {
   // A mustache template file replacing the built-in one (see notify/README.md
   // for the variables). Default empty: the built-in classic notice.
   std::string template_path;
+  // Per-variant template files (notify.templates): "worm", "scan",
+  // "brute_force", "exploit", "ids_alert" (the report's DominantKind) and
+  // "repeat" (a report with a repeat notice; chosen before the kind). A
+  // report whose variant has none uses template_path, then the built-in.
+  // Default empty.
+  std::map<std::string, std::string> variant_paths;
 };
 
 // The text of one notice, before it becomes a mail.
@@ -40,7 +47,7 @@ struct RenderedReport {
 class ReportRenderer {
  public:
   // Loads the template named by options.template_path (the built-in one when
-  // empty) and checks that it parses. Fails with InvalidArgument naming the
+  // empty) and those of options.variant_paths, and checks that they parse. Fails with InvalidArgument naming the
   // file and the parser's message when it does not parse, IoError naming the
   // file when it cannot be read.
   static core::Result<ReportRenderer> Create(RenderOptions options);
@@ -52,11 +59,18 @@ class ReportRenderer {
   const RenderOptions& options() const { return options_; }
 
  private:
-  ReportRenderer(RenderOptions options, std::string template_text)
-      : options_(std::move(options)), template_text_(std::move(template_text)) {}
+  ReportRenderer(RenderOptions options, std::string template_text,
+                 std::map<std::string, std::string> variant_texts)
+      : options_(std::move(options)),
+        template_text_(std::move(template_text)),
+        variant_texts_(std::move(variant_texts)) {}
+
+  // The prepared template `report` is rendered with.
+  const std::string& TemplateFor(const Report& report) const;
 
   RenderOptions options_;
   std::string template_text_;
+  std::map<std::string, std::string> variant_texts_;  // by variant, prepared
 };
 
 // The built-in template, modelled on the classic probe notice.

@@ -97,8 +97,10 @@ TEST_F(ReportRendererTest, SingleAddressGetsTheClassicNotice) {
   EXPECT_EQ(out.subject, "Probes from 192.0.2.7");
   const std::string& body = out.body;
   EXPECT_EQ(body.rfind("Hello,\n\n", 0), 0u) << body;
-  EXPECT_NE(body.find("Our logs show the following machine on your network probing machines\n"
-                      "on our network at Kestrel Lab:\n\n    192.0.2.7\n"),
+  // A worm report: the worm opening (the probe wording is for scans).
+  EXPECT_NE(body.find("Our logs show that the following machine on your network appears to be\n"
+                      "infected with Code Red II and is spreading: it has tried to infect\n"
+                      "machines on our network at Kestrel Lab:\n\n    192.0.2.7\n"),
             std::string::npos)
       << body;
   EXPECT_NE(body.find("Your system may be compromised."), std::string::npos) << body;
@@ -130,8 +132,9 @@ TEST_F(ReportRendererTest, BuiltInNoticeHasNoStrayBlankLines) {
   EXPECT_EQ(RenderOrDie(Options(), report).body,
             "Hello,\n"
             "\n"
-            "Our logs show the following machine on your network probing machines\n"
-            "on our network at Kestrel Lab:\n"
+            "Our logs show that the following machine on your network appears to be\n"
+            "infected with Code Red II and is spreading: it has tried to infect\n"
+            "machines on our network at Kestrel Lab:\n"
             "\n"
             "    192.0.2.7\n"
             "\n"
@@ -269,14 +272,16 @@ TEST_F(ReportRendererTest, SubjectNamesAtMostTwoPrefixesThenAnEllipsis) {
 TEST_F(ReportRendererTest, RepeatNoticesSayHowManyTimesWeHaveWritten) {
   Report report = Build({Make("192.0.2.7", "192.0.2.0/24", 3)});
   std::string body = RenderOrDie(Options(), report).body;
-  EXPECT_NE(body.find("This is not the first time we have written to you about this address."),
+  EXPECT_NE(body.find("This is not the first time we have written to you about this address:\n"
+                      "this is our third notice, and the earlier occurrences are quoted\n"),
             std::string::npos)
       << body;
   EXPECT_NE(body.find("This is our third notice about this address."), std::string::npos) << body;
 
   Report many = Build({Make("192.0.2.7", "192.0.2.0/24", 12), Make("192.0.2.8", "192.0.2.0/24")});
   body = RenderOrDie(Options(), many).body;
-  EXPECT_NE(body.find("about some of these addresses."), std::string::npos) << body;
+  EXPECT_NE(body.find("about some of these addresses:\nthis is our 12th notice"), std::string::npos)
+      << body;
   EXPECT_NE(body.find("This is our 12th notice about this address."), std::string::npos) << body;
 }
 

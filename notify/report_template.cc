@@ -10,8 +10,29 @@ namespace {
 
 constexpr std::string_view kDefaultTemplate = R"(Hello,
 
+{{#rerouted}}
+We write to you because our notices to {{instead_of}} could not be
+delivered; the registry names you as the next abuse contact for {{#single}}this address{{/single}}{{#many}}these
+addresses{{/many}}.
+
+{{/rerouted}}
+{{#is_worm}}
+Our logs show that the following {{machine_word}} on your network {{#single}}appears{{/single}}{{#many}}appear{{/many}} to be
+infected with {{worm_name}} and {{#single}}is{{/single}}{{#many}}are{{/many}} spreading: {{#single}}it has{{/single}}{{#many}}they have{{/many}} tried to infect
+machines on our network at {{site}}:
+{{/is_worm}}
+{{#is_exploit}}
+Our logs show the following {{machine_word}} on your network attacking machines
+on our network at {{site}} with exploits{{#has_kind_signature}} ({{kind_signature}}){{/has_kind_signature}}:
+{{/is_exploit}}
+{{#is_brute_force}}
+Our logs show the following {{machine_word}} on your network trying to log in
+to machines on our network at {{site}} by guessing passwords:
+{{/is_brute_force}}
+{{#is_probe}}
 Our logs show the following {{machine_word}} on your network probing machines
 on our network at {{site}}:
+{{/is_probe}}
 
 {{#entries}}
     {{address}}
@@ -23,7 +44,9 @@ the addresses we saw from your network in the same period.
 
 {{/split}}
 {{#has_repeats}}
-This is not the first time we have written to you about {{#single}}this address{{/single}}{{#many}}some of these addresses{{/many}}.
+This is not the first time we have written to you about {{#single}}this address{{/single}}{{#many}}some of these addresses{{/many}}:
+this is our {{notice_ordinal}} notice, and the earlier occurrences are quoted
+below with the new ones.
 
 {{/has_repeats}}
 Your {{system_word}} may be compromised. We would be happy to provide more

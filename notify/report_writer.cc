@@ -48,6 +48,7 @@ core::Result<MailFields> ReportWriter::Fields(const Report& report, RenderedRepo
   f.attachments = XarfParts(report, config_.from, f.ticket);
   f.attachments.push_back(CsvPart(report, f.ticket));
   f.xarf = true;
+  f.instead_of = report.instead_of;
   return f;
 }
 
@@ -109,6 +110,13 @@ core::Status ReportWriter::WriteOne(const Report& report) {
   bool written = false;
   if (core::Status s = Store(report, *mail, &written); !s.ok()) return s;
   if (!written) return core::Status::Ok();
+  if (!report.instead_of.empty()) {
+    ++stats_->rerouted;
+    log->warn("abuse contact failing, report sent to the next contact failing=\"{}\" to=\"{}\" "
+              "addresses={}",
+              EscapeForLog(report.instead_of.front()), EscapeForLog(report.contact),
+              report.entries.size());
+  }
   ++stats_->mails;
   contacts_.insert(report.contact);
   for (const ReportEntry& entry : report.entries) sources_.insert(entry.address);

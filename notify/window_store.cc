@@ -61,7 +61,7 @@ core::Status WindowStore::Restore(OwnerBatcher* batcher, core::CauseOrder* order
 
 void WindowStore::Track(OwnerBatcher& batcher, const v1::Incident& incident, core::KvStore::Batch* batch) {
   if (uint64_t generation = batcher.last_merged(); generation != 0) {
-    std::string key = "o/" + ContactOf(incident.owner());
+    std::string key = "o/" + batcher.ContactFor(incident.owner());
     key += '\0';
     key += BigEndian(generation);
     key += '\0';
