@@ -44,7 +44,7 @@ struct WhoisAnswer {
   bool rate_limited = false;  // the server says the query limit is exceeded
 };
 
-// Parses one answer (already UTF-8, see WhoisToUtf8) about `address`. Pure,
+// Parses one answer (already UTF-8, see core::ToUtf8) about `address`. Pure,
 // thread-safe; time and memory linear in the text (at most the first
 // kMaxWhoisParseBytes are read), whatever the text holds. Garbage gives an
 // empty answer; a mailbox is only taken if core::IsValidMailbox accepts it.

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "core/mailbox.h"
-#include "enrich/whois_charset.h"
+#include "core/charset.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -23,7 +23,7 @@ std::string Fixture(const std::string& name) {
 
 WhoisAnswer Parse(WhoisFormat format, const std::string& file, std::string_view address,
                   std::string_view charset = "") {
-  return ParseWhoisAnswer(format, WhoisToUtf8(Fixture(file), charset), Ip(address));
+  return ParseWhoisAnswer(format, core::ToUtf8(Fixture(file), charset), Ip(address));
 }
 
 std::vector<std::string> Abuse(const WhoisAnswer& a) {
@@ -112,7 +112,7 @@ TEST(WhoisParserTest, JpnicEnglishAnswer) {
 }
 
 TEST(WhoisParserTest, JpnicJapaneseAnswerIsConvertedFromIso2022Jp) {
-  std::string text = WhoisToUtf8(Fixture("jpnic_202_11_64_ja.txt"), "");
+  std::string text = core::ToUtf8(Fixture("jpnic_202_11_64_ja.txt"), "");
   EXPECT_NE(text.find("さくら研究所株式会社"), std::string::npos);
   WhoisAnswer a = ParseWhoisAnswer(WhoisFormat::kJpnic, text, Ip("202.11.70.1"));
   EXPECT_FALSE(a.record);  // no English keys: the client asks with /e
@@ -215,7 +215,7 @@ TEST(WhoisParserTest, GarbageAndHugeAnswersAreBoundedAndEmpty) {
   for (WhoisFormat f :
        {WhoisFormat::kIana, WhoisFormat::kRpsl, WhoisFormat::kArin, WhoisFormat::kLacnic,
         WhoisFormat::kJpnic, WhoisFormat::kKrnic, WhoisFormat::kTwnic}) {
-    WhoisAnswer a = ParseWhoisAnswer(f, WhoisToUtf8(garbage, ""), Ip("192.0.2.1"));
+    WhoisAnswer a = ParseWhoisAnswer(f, core::ToUtf8(garbage, ""), Ip("192.0.2.1"));
     EXPECT_FALSE(a.record) << WhoisFormatName(f);
   }
   std::string huge(8 << 20, 'x');  // one endless line
@@ -244,8 +244,8 @@ TEST(WhoisParserTest, MutatedAnswersNeverYieldInvalidMailboxes) {
           text.erase(at, 1 + next() % 16);
         }
       }
-      std::string utf8 = WhoisToUtf8(text, "");
-      ASSERT_TRUE(IsValidUtf8(utf8));
+      std::string utf8 = core::ToUtf8(text, "");
+      ASSERT_TRUE(core::IsValidUtf8(utf8));
       for (int f = 0; f <= static_cast<int>(WhoisFormat::kTwnic); ++f) {
         for (const char* ip :
              {"194.160.1.1", "8.18.1.1", "200.3.13.1", "211.234.100.7", "61.220.3.4"}) {
@@ -260,11 +260,11 @@ TEST(WhoisParserTest, MutatedAnswersNeverYieldInvalidMailboxes) {
 }
 
 TEST(WhoisCharsetTest, ConversionsGiveValidUtf8) {
-  EXPECT_EQ(WhoisToUtf8("caf\xe9", ""), "café");
-  EXPECT_EQ(WhoisToUtf8("already ok é", "EUC-KR"), "already ok é");
-  EXPECT_TRUE(IsValidUtf8(WhoisToUtf8("\xff\xfe\x00\x80 bad", "BIG5")));
-  EXPECT_TRUE(IsValidUtf8(WhoisToUtf8("\x1b$B\xff\xff", "")));
-  EXPECT_TRUE(IsValidUtf8(WhoisToUtf8("x\xa4", "NO-SUCH-CHARSET")));
+  EXPECT_EQ(core::ToUtf8("caf\xe9", ""), "café");
+  EXPECT_EQ(core::ToUtf8("already ok é", "EUC-KR"), "already ok é");
+  EXPECT_TRUE(core::IsValidUtf8(core::ToUtf8("\xff\xfe\x00\x80 bad", "BIG5")));
+  EXPECT_TRUE(core::IsValidUtf8(core::ToUtf8("\x1b$B\xff\xff", "")));
+  EXPECT_TRUE(core::IsValidUtf8(core::ToUtf8("x\xa4", "NO-SUCH-CHARSET")));
 }
 
 }  // namespace

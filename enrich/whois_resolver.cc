@@ -4,7 +4,7 @@
 #include <set>
 #include <thread>
 
-#include "enrich/whois_charset.h"
+#include "core/charset.h"
 #include "enrich/whois_client.h"
 #include "enrich/whois_more_specific.h"
 #include "enrich/whois_parser.h"
@@ -152,7 +152,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
       return std::nullopt;
     }
     step.bytes = raw->size();
-    std::string text = WhoisToUtf8(*raw, info->charset);
+    std::string text = core::ToUtf8(*raw, info->charset);
     WhoisAnswer answer = ParseWhoisAnswer(info->format, text, address);
     if (answer.rate_limited) {
       ++stats_.rate_limited;
@@ -211,7 +211,7 @@ void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolut
       break;
     }
     step.bytes = raw->size();
-    std::string text = WhoisToUtf8(*raw, info->charset);
+    std::string text = core::ToUtf8(*raw, info->charset);
     if (IsRateLimitAnswer(text)) {
       ++stats_.rate_limited;
       limiter_.OnRateLimited(endpoint.name);

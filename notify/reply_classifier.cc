@@ -5,8 +5,10 @@
 #include <cctype>
 #include <ctime>
 
+#include "notify/helpdesk_reply.h"
 #include "notify/mail_header.h"
 #include "notify/mail_writer.h"
+#include "notify/mime_text.h"
 
 namespace abuseflow::notify {
 namespace {
@@ -60,10 +62,11 @@ std::string FindTicket(std::string_view text) {
   return "";
 }
 
-std::string BounceRule(const MessageHeaders& h, std::string_view body_lower) {
+std::string BounceRule(const MessageHeaders& h, std::string_view subject, const MailText& mail) {
   const std::string type = Lower(h.Get("content-type"));
   if (Contains(type, "multipart/report") && Contains(type, "delivery-status")) return "rfc3464";
-  const std::string from = Lower(h.Get("from"));
+  if (mail.has_delivery_status) return "delivery-status part";
+  const std::string from = Lower(DecodeHeaderWords(h.Get("from")));
   if (Contains(from, "mailer-daemon") || Contains(from, "postmaster@") ||
       Contains(from, "mail delivery subsystem")) {
     return "bounce sender";
@@ -73,12 +76,12 @@ std::string BounceRule(const MessageHeaders& h, std::string_view body_lower) {
       "undelivered mail returned to sender", "delivery status notification (failure)",
       "mail delivery failed", "undeliverable:", "returned mail:", "failure notice",
       "delivery failure"};
-  if (ContainsAny(Lower(h.Get("subject")), kSubjects)) return "bounce subject";
-  (void)body_lower;
+  if (ContainsAny(Lower(subject), kSubjects)) return "bounce subject";
   return "";
 }
 
-std::string AutomatedRule(const MessageHeaders& h, std::string_view own_text) {
+// An RFC 3834 or other auto-reply header, "" if none.
+std::string AutoHeaderRule(const MessageHeaders& h) {
   const std::string auto_submitted = Lower(h.Get("auto-submitted"));
   if (!auto_submitted.empty() && !auto_submitted.starts_with("no")) return "auto-submitted";
   if (h.Has("x-autoreply") || h.Has("x-autorespond")) return "x-autoreply";
@@ -86,9 +89,14 @@ std::string AutomatedRule(const MessageHeaders& h, std::string_view own_text) {
   if (precedence == "auto_reply" || precedence == "bulk" || precedence == "junk") {
     return "precedence";
   }
+  return "";
+}
+
+// An auto-reply subject or acknowledgement text, "" if none.
+std::string AutoTextRule(std::string_view subject, std::string_view own_text) {
   static constexpr std::array<std::string_view, 5> kSubjects = {
       "automatic reply", "out of office", "auto:", "autoreply", "auto-reply"};
-  if (ContainsAny(Lower(h.Get("subject")), kSubjects)) return "auto-reply subject";
+  if (ContainsAny(Lower(subject), kSubjects)) return "auto-reply subject";
   static constexpr std::array<std::string_view, 6> kTexts = {
       "this is an automated", "this is an automatic", "ticket has been created",
       "we have received your", "out of the office", "out of office"};
@@ -113,6 +121,41 @@ bool SaysFixed(std::string_view own_text) {
       "fixed", "cleaned", "disinfected", "patched", "disconnected", "taken offline",
       "reinstalled", "has been resolved", "removed the"};
   return ContainsAny(own_text, kFixed);
+}
+
+// The reply's own id, the ids and ticket that link it, its date and sender.
+ReplyInfo ReplyLinks(const MessageHeaders& headers, std::string_view body) {
+  ReplyInfo info;
+  auto own_ids = MessageIdsIn(headers.Get("message-id"));
+  if (!own_ids.empty()) info.message_id = own_ids.front();
+  for (const char* name : {"in-reply-to", "references"}) {
+    for (std::string& id : MessageIdsIn(headers.Get(name))) info.referenced.push_back(id);
+  }
+  info.ticket = FindTicket(headers.Get("subject"));
+  if (info.ticket.empty()) info.ticket = FindTicket(body);
+  if (auto date = ParseMailDate(headers.Get("date"))) info.date_us = *date;
+  const std::string from = Lower(headers.Get("from"));
+  if (size_t at = from.rfind('@'); at != std::string::npos) {
+    size_t end = from.find_first_of("> ", at);
+    info.sender_domain = from.substr(at + 1, end == std::string::npos ? end : end - at - 1);
+  }
+  return info;
+}
+
+// A bounce's copy of our notice names its Message-ID: the ids on
+// "Message-ID:" lines of `text` not referenced yet are added.
+void AddReturnedIds(std::string_view text, ReplyInfo* info) {
+  const std::string lower = Lower(text);
+  for (size_t at = lower.find("message-id:"); at != std::string::npos;) {
+    const size_t end = text.find('\n', at);
+    for (std::string& id : MessageIdsIn(text.substr(at, end - at))) {
+      if (std::find(info->referenced.begin(), info->referenced.end(), id) ==
+          info->referenced.end()) {
+        info->referenced.push_back(std::move(id));
+      }
+    }
+    at = end == std::string_view::npos ? end : lower.find("message-id:", end);
+  }
 }
 
 }  // namespace
@@ -204,35 +247,32 @@ std::optional<int64_t> ParseMailDate(std::string_view text) {
 ReplyInfo ClassifyReply(std::string_view raw) {
   raw = raw.substr(0, kMaxLookedAt);
   auto [headers, body] = SplitMessage(raw);
-  ReplyInfo info;
-  auto own_ids = MessageIdsIn(headers.Get("message-id"));
-  if (!own_ids.empty()) info.message_id = own_ids.front();
-  for (const char* name : {"in-reply-to", "references"}) {
-    for (std::string& id : MessageIdsIn(headers.Get(name))) info.referenced.push_back(id);
-  }
-  info.ticket = FindTicket(headers.Get("subject"));
-  if (info.ticket.empty()) info.ticket = FindTicket(body);
-  if (auto date = ParseMailDate(headers.Get("date"))) info.date_us = *date;
-  const std::string body_lower = Lower(body);
-  const std::string own = OwnText(body);
+  const MailText mail = DecodeMail(headers, body);
+  const std::string subject = DecodeHeaderWords(headers.Get("subject"));
+  ReplyInfo info = ReplyLinks(headers, body);
+  const std::string own = OwnText(mail.text);
   info.text_hash = TextHash(own);
-  const std::string from = Lower(headers.Get("from"));
-  if (size_t at = from.rfind('@'); at != std::string::npos) {
-    size_t end = from.find_first_of("> ", at);
-    info.sender_domain = from.substr(at + 1, end == std::string::npos ? end : end - at - 1);
-  }
-  if (std::string rule = BounceRule(headers, body_lower); !rule.empty()) {
+  if (std::string rule = BounceRule(headers, subject, mail); !rule.empty()) {
     info.kind = v1::ReplyRecord::KIND_BOUNCE;
     info.why = rule;
-    // The returned original's headers name our Message-ID.
-    for (size_t at = body_lower.find("message-id:"); at != std::string::npos;) {
-      const size_t end = body.find('\n', at);
-      for (std::string& id : MessageIdsIn(body.substr(at, end - at))) info.referenced.push_back(id);
-      at = end == std::string_view::npos ? end : body_lower.find("message-id:", end);
-    }
+    AddReturnedIds(body, &info);
+    AddReturnedIds(mail.returned, &info);
+    info.delivery_status = mail.delivery_status;
     return info;
   }
-  if (std::string rule = AutomatedRule(headers, own); !rule.empty()) {
+  if (std::string rule = AutoHeaderRule(headers); !rule.empty()) {
+    std::string human = HelpDeskHumanAnswer(headers, subject, own);
+    if (human.empty()) {
+      info.kind = v1::ReplyRecord::KIND_AUTOMATED;
+      info.why = rule;
+      return info;
+    }
+    info.kind = v1::ReplyRecord::KIND_HUMAN;
+    info.why = "human despite " + rule + " (" + human + ")";
+    info.says_fixed = SaysFixed(own);
+    return info;
+  }
+  if (std::string rule = AutoTextRule(subject, own); !rule.empty()) {
     info.kind = v1::ReplyRecord::KIND_AUTOMATED;
     info.why = rule;
     return info;

@@ -38,19 +38,26 @@ struct ReplyInfo {
   std::string sender_domain;     // the domain of From, lowercased ("" if none)
   uint64_t text_hash = 0;        // of its own text with spaces collapsed (0 if empty), to spot
                                  // a desk's canned answer repeating across notices
+  std::string delivery_status;   // a bounce's message/delivery-status parts, decoded ("" if none)
 };
 
-// Classifies a reply (pure, bounded: only the first 1 MiB is looked at):
+// Classifies a reply (pure, bounded: only the first 1 MiB is looked at).
+// The text read is the decoded one (DecodeMail: base64 and quoted-printable
+// parts, charsets to UTF-8, an alternative's text/plain; RFC 2047 subject
+// and From); the ticket and linking ids are taken from the raw message.
 // - bounce: an RFC 3464 delivery status report (multipart/report;
-//   report-type=delivery-status), a null or mailer-daemon/postmaster
-//   sender, or a typical bounce subject ("Undelivered Mail Returned to
-//   Sender", "Delivery Status Notification (Failure)", ...);
+//   report-type=delivery-status, or a message/delivery-status part
+//   anywhere), a null or mailer-daemon/postmaster sender, or a typical
+//   bounce subject ("Undelivered Mail Returned to Sender", "Delivery Status
+//   Notification (Failure)", ...);
 // - automated: RFC 3834 Auto-Submitted other than "no", X-Autoreply,
-//   X-Autorespond, Precedence auto_reply/bulk/junk, an auto-reply subject
-//   ("Automatic reply", "Out of Office", "Auto:") or an abuse desk's
-//   acknowledgement text ("this is an automated", "ticket has been
-//   created", "we have received your"); a human reply quoting our notice is
-//   not fooled by the text quoted below it (only unquoted lines count);
+//   X-Autorespond, Precedence auto_reply/bulk/junk, unless the message
+//   shows a help desk agent's answer (HelpDeskHumanAnswer: then human, the
+//   reason in `why`); an auto-reply subject ("Automatic reply", "Out of
+//   Office", "Auto:") or an abuse desk's acknowledgement text ("this is an
+//   automated", "ticket has been created", "we have received your"); a
+//   human reply quoting our notice is not fooled by the text quoted below it
+//   (only unquoted lines count);
 // - human otherwise; says_fixed when its unquoted text has a fixed keyword.
 ReplyInfo ClassifyReply(std::string_view raw);
 

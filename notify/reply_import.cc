@@ -108,11 +108,13 @@ class Importer {
   // A bounce marks its failed recipients failing (FailingContactStore): the
   // DSN's Original- or Final-Recipient, else (a bounce without a DSN) the
   // contact of the first notice it answers. Adds to `batch`, appends to `*line`.
+  // `dsn` is the decoded delivery status when the bounce has one as a MIME
+  // part (it may be base64), else the raw message.
   core::Status MarkFailing(const std::string& key, const std::vector<std::string>& notices,
-                           std::string_view raw,
+                           std::string_view dsn,
                            core::KvStore::Batch* batch, std::string* line) {
     bool has_dsn = false;
-    std::vector<BounceRecipient> failed = FailedRecipients(raw, &has_dsn);
+    std::vector<BounceRecipient> failed = FailedRecipients(dsn, &has_dsn);
     if (failed.empty() && !has_dsn) {
       auto summary = state_->Get("w" + notices.front());
       if (!summary.ok()) return summary.status();
@@ -169,7 +171,8 @@ class Importer {
     batch.Put("r" + key, value);
     std::string failing;
     if (info.kind == v1::ReplyRecord::KIND_BOUNCE) {
-      if (core::Status s = MarkFailing(key, notices, raw, &batch, &failing); !s.ok()) return s;
+      std::string_view dsn = info.delivery_status.empty() ? raw : info.delivery_status;
+      if (core::Status s = MarkFailing(key, notices, dsn, &batch, &failing); !s.ok()) return s;
     }
     line_(name + ": " + value + " (" + info.why + "), " + std::to_string(notices.size()) +
           " notice(s), " + std::to_string(addresses.size()) + " address(es)" +

@@ -6,7 +6,7 @@
 // no more bytes than it read; every reply has a kind and a rule, a ticket of
 // the form AF-<8 hex digits> taken from the message, Message-IDs that
 // notify::IsValidMessageId accepts, no more referenced ids than the message
-// has '<' characters, a date (if any) from 1970 to 9999, a sender domain
+// and its decoded returned headers have '<' characters, a date (if any) from 1970 to 9999, a sender domain
 // taken from the message, says_fixed only on a human reply, and the same
 // answer when classified twice. Built with tests/fuzz/fuzz_driver.cc (label
 // fuzz) over tests/fuzz/seeds/reply_mail.
@@ -25,6 +25,7 @@
 
 #include "notify/mail_writer.h"
 #include "notify/mailbox_reader.h"
+#include "notify/mime_text.h"
 #include "notify/reply_classifier.h"
 
 namespace {
@@ -64,7 +65,11 @@ void CheckReply(std::string_view raw) {
   Check(info.ticket.empty() || (IsTicket(info.ticket) && raw.find(info.ticket) != std::string_view::npos));
   Check(info.message_id.empty() || notify::IsValidMessageId(info.message_id));
   for (const std::string& id : info.referenced) Check(notify::IsValidMessageId(id));
-  Check(info.referenced.size() <= static_cast<size_t>(std::count(raw.begin(), raw.end(), '<')));
+  // Ids come from the raw message and from a bounce's decoded (maybe base64)
+  // returned headers.
+  const std::string returned = notify::DecodeMail(raw).returned;
+  Check(info.referenced.size() <= static_cast<size_t>(std::count(raw.begin(), raw.end(), '<') +
+                                                      std::count(returned.begin(), returned.end(), '<')));
   // A date is from 1970 to 9999 with a zone of at most +-99:99 (or 0: none).
   Check(info.date_us == 0 || (info.date_us >= -kDayUs && info.date_us <= kYear10000Us + kDayUs));
   Check(info.sender_domain.size() <= raw.size());

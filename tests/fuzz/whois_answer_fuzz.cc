@@ -1,7 +1,7 @@
 // libFuzzer target for every WHOIS answer parser: the input is converted to
 // UTF-8 (with each registry's charset) and parsed in every format for a few
 // addresses. Checks the contract of ParseWhoisAnswer: no crash, valid UTF-8
-// out of WhoisToUtf8, at most 8 abuse mailboxes, each one core::IsValidMailbox
+// out of core::ToUtf8, at most 8 abuse mailboxes, each one core::IsValidMailbox
 // accepts, a record only for a block containing the address, and referrals
 // with a host name and a valid port. Built with tests/fuzz/fuzz_driver.cc
 // (label fuzz) over the answer fixtures in tests/fixtures/whois.
@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "core/mailbox.h"
-#include "enrich/whois_charset.h"
+#include "core/charset.h"
 #include "enrich/whois_parser.h"
 
 namespace {
@@ -32,7 +32,7 @@ void CheckAnswer(const enrich::WhoisAnswer& a, const core::IpAddress& address) {
   auto first = core::IpAddress::FromBytes(a.record->first());
   auto last = core::IpAddress::FromBytes(a.record->last());
   Check(first && last && *first <= address && address <= *last);
-  Check(enrich::IsValidUtf8(a.record->owner()) || a.record->owner().empty());
+  Check(core::IsValidUtf8(a.record->owner()) || a.record->owner().empty());
 }
 
 }  // namespace
@@ -43,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                                *core::IpAddress::Parse("211.234.100.7"),
                                                *core::IpAddress::Parse("2001:67c:2e8::1")};
   for (std::string_view charset : {"", "BIG5"}) {
-    std::string text = enrich::WhoisToUtf8(raw, charset);
-    Check(enrich::IsValidUtf8(text) || text.empty());
+    std::string text = core::ToUtf8(raw, charset);
+    Check(core::IsValidUtf8(text) || text.empty());
     for (int f = 0; f <= static_cast<int>(enrich::WhoisFormat::kTwnic); ++f) {
       for (const core::IpAddress& address : kAddresses) {
         CheckAnswer(enrich::ParseWhoisAnswer(static_cast<enrich::WhoisFormat>(f), text, address),

@@ -3,13 +3,16 @@
 replies (an RFC 3464 bounce quoting a notice's Message-ID, a human answer by
 In-Reply-To saying it is fixed, an auto-reply found only by the ticket in its
 subject, an abuse desk's acknowledgement, the same pre-written answer about
-two notices, an unrelated message) are imported
+two notices, an unrelated message; encoded ones: an Exchange NDR with its
+delivery status in base64, a quoted-printable Latin-1 answer saying it is
+fixed, an RT agent's answer sent with Precedence: bulk) are imported
 with `abuseflow replies import`, recorded in dedup's history, not twice when
 imported again, and counted by `abuseflow report monthly`.
 
 usage: replies_test.py ABUSEFLOW_BINARY SOURCE_DIR WORK_DIR
 """
 
+import base64
 import json
 import pathlib
 import shutil
@@ -129,13 +132,80 @@ We will look into it.
 """
 
 
+def b64(text):
+    return base64.encodebytes(text.replace("\n", "\r\n").encode()).decode()
+
+
+def exchange_ndr(notice):
+    dsn = (f"Reporting-MTA: dns;EXCH01.corp.example\n\n"
+           f"Final-Recipient: rfc822;{outbox.recipients(notice).pop()}\n"
+           f"Action: failed\nStatus: 5.1.1\n")
+    returned = f"Message-ID: {notice['Message-ID']}\nFrom: abuse-desk@example.net\n"
+    return f"""From: Microsoft Outlook <postmaster@corp.example>
+To: abuse-desk@example.net
+Subject: =?utf-8?B?{base64.b64encode(b"Undeliverable: Probes").decode()}?=
+Message-ID: <ndr-1@EXCH01.corp.example>
+Date: Wed, 19 Sep 2001 16:30:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="_000_"
+
+--_000_
+Content-Type: text/plain; charset=utf-8
+Content-Transfer-Encoding: base64
+
+{b64("Delivery has failed to these recipients or groups.")}
+--_000_
+Content-Type: message/delivery-status
+Content-Transfer-Encoding: base64
+
+{b64(dsn)}
+--_000_
+Content-Type: text/rfc822-headers
+Content-Transfer-Encoding: base64
+
+{b64(returned)}
+--_000_--
+"""
+
+
+def latin1_fixed(notice):
+    return f"""From: =?ISO-8859-1?Q?J=FCrgen_M=FCller?= <noc@koeln-net.example>
+Subject: AW: {notice['Subject']}
+Message-ID: <4711@koeln-net.example>
+In-Reply-To: {notice['Message-ID']}
+Date: Thu, 20 Sep 2001 09:12:00 +0200
+MIME-Version: 1.0
+Content-Type: text/plain; charset="iso-8859-1"
+Content-Transfer-Encoding: quoted-printable
+
+Hallo, der Rechner war infiziert. Er ist gepr=FCft und ges=E4ubert (cle=
+aned). Gr=FC=DFe aus K=F6ln
+"""
+
+
+def rt_agent(notice):
+    return f"""From: "Tom Baker via RT" <abuse@hanriver-bb.example>
+To: abuse-desk@example.net
+Subject: Re: [hanriver-bb.example #88123] {notice['Subject']}
+Message-ID: <rt-88123-1@hanriver-bb.example>
+In-Reply-To: {notice['Message-ID']}
+Date: Thu, 20 Sep 2001 10:00:00 +0000
+Precedence: bulk
+X-RT-Loop-Prevention: hanriver-bb.example
+RT-Ticket: hanriver-bb.example #88123
+RT-Originator: tbaker@hanriver-bb.example
+
+Hello, the customer has been told to clean the hosts. Tom
+"""
+
+
 def main():
     binary, src, work = sys.argv[1], pathlib.Path(sys.argv[2]).resolve(), pathlib.Path(sys.argv[3])
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     work = work.resolve()
     notices = demo(binary, src, work)
-    if len(notices) < 6:
+    if len(notices) < 9:
         fail(f"{len(notices)} notices")
     maildir = work / "Maildir"
     for sub in ("new", "cur", "tmp"):
@@ -147,20 +217,28 @@ def main():
     # The same pre-written text about two notices: the second counts as automated.
     (maildir / "new" / "5.host").write_text(canned(notices[4], 1))
     (maildir / "new" / "6.host").write_text(canned(notices[5], 2))
+    (maildir / "new" / "7.host").write_text(exchange_ndr(notices[6]))
+    (maildir / "new" / "8.host").write_bytes(latin1_fixed(notices[7]).encode("ascii"))
+    (maildir / "new" / "9.host").write_text(rt_agent(notices[8]))
     (work / "replies.mbox").write_text("From abuse@bigisp.example Wed Sep 19 05:00:01 2001\n" +
                                       ack(notices[3]))
     state = str(work / "state")
     out = run(binary, "replies", "import", "--state", state, str(maildir), str(work / "replies.mbox"))
     summary = out.strip().splitlines()[-1]
-    for part in ("messages 7", "linked 6", "bounces 1", "automated 3", "human 2",
-                 "says fixed 1", "unlinked 1"):
+    for part in ("messages 10", "linked 9", "bounces 2", "automated 3", "human 4",
+                 "says fixed 2", "unlinked 1"):
         if part not in summary:
             fail(f"import summary lacks {part!r}: {summary}\n{out}")
     again = run(binary, "replies", "import", "--state", state, str(maildir),
                 str(work / "replies.mbox")).strip().splitlines()[-1]
     if "same text as an earlier reply" not in out:
         fail(f"the repeated canned text was not recognised:\n{out}")
-    if "already imported 6" not in again or "recorded 0" not in again:
+    ndr_to = outbox.recipients(notices[6]).pop()
+    if f"bounce (rfc3464), 1 notice(s)" not in out or f"failing: {ndr_to}" not in out:
+        fail(f"the base64 NDR did not mark {ndr_to} failing:\n{out}")
+    if "human (human despite precedence (rt correspondence from tbaker@" not in out:
+        fail(f"the RT agent's answer was not taken as human:\n{out}")
+    if "already imported 9" not in again or "recorded 0" not in again:
         fail(f"a second import recorded again: {again}")
     body = outbox.body_text(notices[1])
     address = sorted(outbox.addresses_in(body) & outbox.addresses_in(
@@ -171,8 +249,8 @@ def main():
         fail(f"{address}: no says-fixed human reply in its history: {replies}")
     report = json.loads(run(binary, "report", "monthly", "--state", state, "--format", "json"))
     total = report["total"]
-    expected = {"mails": len(notices), "actual": 2, "automated": 3, "bounced": 1,
-                "none": len(notices) - 6, "says_fixed": 1}
+    expected = {"mails": len(notices), "actual": 4, "automated": 3, "bounced": 2,
+                "none": len(notices) - 9, "says_fixed": 2}
     for key, value in expected.items():
         if total[key] != value:
             fail(f"monthly report {key} = {total[key]}, expected {value}: {total}")
@@ -181,9 +259,10 @@ def main():
     text = run(binary, "report", "monthly", "--state", state, "--month", "2001-09")
     if "2001-09" not in text or "mails by contact domain" not in text:
         fail(f"text report: {text}")
-    print(f"ok: 6 of 7 replies linked and classified (a repeated canned text as automated), "
-          f"recorded once, and the monthly report counts {len(notices)} mails: 2 actual, "
-          f"3 automated, 1 bounced")
+    print(f"ok: 9 of 10 replies linked and classified (a repeated canned text as automated, "
+          f"base64 and quoted-printable ones decoded, an RT agent's answer as human), "
+          f"recorded once, and the monthly report counts {len(notices)} mails: 4 actual, "
+          f"3 automated, 2 bounced")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,11 @@
-#include "enrich/whois_charset.h"
+#include "core/charset.h"
 
 #include <iconv.h>
 
 #include <cerrno>
 #include <string>
 
-namespace abuseflow::enrich {
+namespace abuseflow::core {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
@@ -94,7 +94,7 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-std::string WhoisToUtf8(std::string_view raw, std::string_view hint) {
+std::string ToUtf8(std::string_view raw, std::string_view hint) {
   bool iso2022 =
       raw.find("\x1B$") != std::string_view::npos || raw.find("\x1B(") != std::string_view::npos;
   if (!iso2022 && IsValidUtf8(raw)) return std::string(raw);
@@ -114,4 +114,4 @@ std::string WhoisToUtf8(std::string_view raw, std::string_view hint) {
   return out;
 }
 
-}  // namespace abuseflow::enrich
+}  // namespace abuseflow::core
