@@ -49,6 +49,7 @@ ordered_json PolicyJson(const v1::AddressHistory& h) {
     replies.push_back({{"received", core::FormatUtc(r.received_us())},
                        {"kind", ReplyKindName(r.kind())},
                        {"says_fixed", r.says_fixed()},
+                       {"admits_compromise", r.admits_compromise()},
                        {"message_id", r.message_id()}});
   }
   j["replies"] = replies;
@@ -140,7 +141,8 @@ std::string HistoryText(const v1::AddressHistory& h) {
   out << "  replies (" << h.replies_size() << "):\n";
   for (const v1::ReplyRecord& r : h.replies()) {
     out << "    " << core::FormatUtc(r.received_us()) << " " << ReplyKindName(r.kind())
-        << (r.says_fixed() ? ", says fixed" : "") << "\n";
+        << (r.admits_compromise() ? ", admits a compromise" : "") << (r.says_fixed() ? ", says fixed" : "")
+        << "\n";
   }
   const v1::BlockState& b = h.block();
   if (b.active()) {

@@ -68,6 +68,7 @@ std::string Totals(const MonthRow& t) {
   item("bounced", t.bounced);
   item("no response", t.none);
   item("say it is fixed", t.says_fixed);
+  item("admit a compromise", t.admits_compromise);
   item("undelivered", t.undelivered);
   return out + "</ul>\n";
 }

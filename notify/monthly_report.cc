@@ -16,7 +16,7 @@ namespace abuseflow::notify {
 namespace {
 
 struct Responses {
-  bool human = false, automated = false, bounce = false, fixed = false;
+  bool human = false, automated = false, bounce = false, fixed = false, admits = false;
 };
 
 void Add(const MailSummary& m, const Responses& r, bool undelivered, MonthRow* row) {
@@ -28,6 +28,7 @@ void Add(const MailSummary& m, const Responses& r, bool undelivered, MonthRow* r
   else if (r.bounce) ++row->bounced;
   else ++row->none;
   row->says_fixed += r.fixed ? 1 : 0;
+  row->admits_compromise += r.admits ? 1 : 0;
 }
 
 core::Result<Responses> ResponsesOf(const core::KvStore& state, const std::string& id) {
@@ -37,6 +38,7 @@ core::Result<Responses> ResponsesOf(const core::KvStore& state, const std::strin
     r.automated = r.automated || value.starts_with("automated");
     r.bounce = r.bounce || value.starts_with("bounce");
     r.fixed = r.fixed || value.ends_with(" fixed");
+    r.admits = r.admits || value.find(" admits") != std::string_view::npos;
     return true;
   });
   if (!s.ok()) return s;
@@ -64,7 +66,8 @@ const std::vector<std::pair<const char*, uint64_t MonthRow::*>>& MonthRowColumns
       {"mails", &MonthRow::mails},         {"repeat_mails", &MonthRow::repeat_mails},
       {"undelivered", &MonthRow::undelivered}, {"actual", &MonthRow::actual},
       {"automated", &MonthRow::automated}, {"bounced", &MonthRow::bounced},
-      {"none", &MonthRow::none},           {"says_fixed", &MonthRow::says_fixed}};
+      {"none", &MonthRow::none},           {"says_fixed", &MonthRow::says_fixed},
+      {"admits_compromise", &MonthRow::admits_compromise}};
   return kColumns;
 }
 

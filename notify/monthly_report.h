@@ -22,6 +22,7 @@ struct MonthRow {
   uint64_t bounced = 0;        // ... with only bounces
   uint64_t none = 0;           // ... with no reply
   uint64_t says_fixed = 0;     // mails with a reply saying it is fixed
+  uint64_t admits_compromise = 0;  // mails with a reply saying the machine was compromised
 };
 
 // The numeric columns of a row, in output order, with their names

@@ -40,7 +40,7 @@ int RepliesImport(const Options& o) {
   const ReplyImportStats& s = *stats;
   std::cout << "messages " << s.messages << ", linked " << (s.bounces + s.automated + s.human)
             << " (bounces " << s.bounces << ", automated " << s.automated << ", human " << s.human
-            << ", says fixed " << s.says_fixed << "), unlinked " << s.unlinked
+            << ", says fixed " << s.says_fixed << ", admit a compromise " << s.admits_compromise << "), unlinked " << s.unlinked
             << ", already imported " << s.already_imported << ", too large " << s.skipped_large
             << "; address replies recorded " << s.recorded << ", without history "
             << s.without_history << "; failing contacts marked " << s.failing_marked << "\n";

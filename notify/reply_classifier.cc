@@ -123,6 +123,17 @@ bool SaysFixed(std::string_view own_text) {
   return ContainsAny(own_text, kFixed);
 }
 
+// Affirmative forms only: our notice says the system "may be compromised",
+// and a reply repeating that does not admit anything.
+bool AdmitsCompromise(std::string_view own_text) {
+  static constexpr std::array<std::string_view, 16> kAdmits = {
+      "was compromised", "were compromised", "been compromised", "was infected", "were infected",
+      "been infected", "is infected", "was hacked", "been hacked", "found malware", "found a virus",
+      "found a trojan", "found a rootkit", "found a backdoor", "confirmed the infection",
+      "confirm the compromise"};
+  return ContainsAny(own_text, kAdmits);
+}
+
 // The reply's own id, the ids and ticket that link it, its date and sender.
 ReplyInfo ReplyLinks(const MessageHeaders& headers, std::string_view body) {
   ReplyInfo info;
@@ -270,6 +281,7 @@ ReplyInfo ClassifyReply(std::string_view raw) {
     info.kind = v1::ReplyRecord::KIND_HUMAN;
     info.why = "human despite " + rule + " (" + human + ")";
     info.says_fixed = SaysFixed(own);
+    info.admits_compromise = AdmitsCompromise(own);
     return info;
   }
   if (std::string rule = AutoTextRule(subject, own); !rule.empty()) {
@@ -280,6 +292,7 @@ ReplyInfo ClassifyReply(std::string_view raw) {
   info.kind = v1::ReplyRecord::KIND_HUMAN;
   info.why = "human";
   info.says_fixed = SaysFixed(own);
+  info.admits_compromise = AdmitsCompromise(own);
   return info;
 }
 

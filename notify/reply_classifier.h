@@ -29,6 +29,7 @@ std::pair<MessageHeaders, std::string_view> SplitMessage(std::string_view raw);
 struct ReplyInfo {
   v1::ReplyRecord::Kind kind = v1::ReplyRecord::KIND_HUMAN;
   bool says_fixed = false;       // a human reply saying it is fixed, cleaned, disconnected ...
+  bool admits_compromise = false;  // a human reply saying the machine was compromised or infected
   std::string why;               // the rule that decided the kind, for the operator
   std::string message_id;        // the reply's own Message-ID ("" if none)
   std::vector<std::string> referenced;  // Message-IDs it points at: In-Reply-To, References,

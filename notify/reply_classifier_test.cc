@@ -99,12 +99,31 @@ TEST(ReplyClassifierTest, HumanRepliesAndFixedKeywordsCountOnlyTheirOwnText) {
       "Thanks, the machine was infected with Nimda. It has been cleaned and patched.\n");
   EXPECT_EQ(fixed.kind, Kind::KIND_HUMAN);
   EXPECT_TRUE(fixed.says_fixed);
+  EXPECT_TRUE(fixed.admits_compromise);  // "was infected"
   EXPECT_EQ(fixed.date_us, int64_t{1000886400} * 1000000);
   ReplyInfo quoting = ClassifyReply(
       "Subject: Re: Probes\n\nWho are you?\n\nOn Tue, 18 Sep 2001, abuse-desk wrote:\n"
       "> this is an automated report; it may be fixed\n");
   EXPECT_EQ(quoting.kind, Kind::KIND_HUMAN);
   EXPECT_FALSE(quoting.says_fixed);
+  EXPECT_FALSE(quoting.admits_compromise);
+}
+
+TEST(ReplyClassifierTest, OnlyAnAffirmativeAdmissionCountsAsACompromise) {
+  // Our notice's own words ("may be compromised") admit nothing.
+  ReplyInfo echo = ClassifyReply(
+      "From: Ann <ann@desk.example>\nSubject: Re: Probes\n\n"
+      "You say our system may be compromised. We will look at it.\n");
+  EXPECT_EQ(echo.kind, Kind::KIND_HUMAN);
+  EXPECT_FALSE(echo.admits_compromise);
+  ReplyInfo admits = ClassifyReply(
+      "From: Ann <ann@desk.example>\nSubject: Re: Probes\n\n"
+      "Our customer's server had been hacked; we found a rootkit and took it offline.\n");
+  EXPECT_TRUE(admits.admits_compromise);
+  ReplyInfo quoted = ClassifyReply(
+      "From: Ann <ann@desk.example>\nSubject: Re: Probes\n\nOk.\n\n"
+      "> the machine was compromised\n");
+  EXPECT_FALSE(quoted.admits_compromise);  // only the replier's own text counts
 }
 
 TEST(ReplyClassifierTest, OwnTextHashIgnoresSpacingAndQuotes) {
@@ -198,7 +217,7 @@ TEST_F(MailboxTest, MonthlyReportCountsMailsRepeatsAndResponses) {
   mail("<3@x>", sep, "abuse@a.example", 0, "NL");
   mail("<4@x>", oct, "abuse@a.example", 2, "NL");
   batch.Put(std::string("a<1@x>\x1f") + "<r1@y>", "automated");
-  batch.Put(std::string("a<1@x>\x1f") + "<r2@y>", "human fixed");
+  batch.Put(std::string("a<1@x>\x1f") + "<r2@y>", "human admits fixed");
   batch.Put(std::string("a<2@x>\x1f") + "<r3@y>", "automated");
   batch.Put(std::string("a<3@x>\x1f") + "<r4@y>", "bounce");
   ASSERT_TRUE(store->Write(batch).ok());
@@ -214,6 +233,7 @@ TEST_F(MailboxTest, MonthlyReportCountsMailsRepeatsAndResponses) {
   EXPECT_EQ(s.bounced, 1u);
   EXPECT_EQ(s.none, 0u);
   EXPECT_EQ(s.says_fixed, 1u);
+  EXPECT_EQ(s.admits_compromise, 1u);
   EXPECT_EQ(report->months[1].none, 1u);
   EXPECT_EQ(report->total.mails, 4u);
   EXPECT_EQ(report->domains.front(), (std::pair<std::string, uint64_t>{"a.example", 3}));

@@ -100,6 +100,7 @@ class Importer {
     if (std::find(notices.begin(), notices.end(), **first) == notices.end()) {
       info->kind = v1::ReplyRecord::KIND_AUTOMATED;
       info->says_fixed = false;
+      info->admits_compromise = false;
       info->why = "same text as an earlier reply from " + info->sender_domain;
     }
     return core::Status::Ok();
@@ -144,14 +145,18 @@ class Importer {
     if (info.kind == v1::ReplyRecord::KIND_AUTOMATED) ++stats_.automated;
     if (info.kind == v1::ReplyRecord::KIND_HUMAN) ++stats_.human;
     if (info.says_fixed) ++stats_.says_fixed;
+    if (info.admits_compromise) ++stats_.admits_compromise;
     v1::ReplyRecord reply;
     reply.set_kind(info.kind);
     reply.set_says_fixed(info.says_fixed);
+    reply.set_admits_compromise(info.admits_compromise);
     reply.set_message_id(key);
     reply.set_received_us(info.date_us != 0 ? info.date_us : core::NowMicros());
     std::set<core::IpAddress> addresses;
     core::KvStore::Batch batch;
-    const std::string value = kind + (info.says_fixed ? " fixed" : "");
+    // "human", "human admits", "human fixed", "human admits fixed": the
+    // monthly report reads these words (notify/monthly_report.cc).
+    const std::string value = kind + (info.admits_compromise ? " admits" : "") + (info.says_fixed ? " fixed" : "");
     for (const std::string& id : notices) {
       auto list = index_.AddressesOf(id);
       if (!list.ok()) return list.status();

@@ -15,7 +15,7 @@ struct ReplyImportStats {
   uint64_t skipped_large = 0;      // larger than the limit, not read
   uint64_t already_imported = 0;   // imported before (same Message-ID): not recorded again
   uint64_t unlinked = 0;           // no notice of ours found by id or ticket
-  uint64_t bounces = 0, automated = 0, human = 0, says_fixed = 0;  // of the linked ones
+  uint64_t bounces = 0, automated = 0, human = 0, says_fixed = 0, admits_compromise = 0;  // of the linked ones
   uint64_t recorded = 0;           // address replies written to dedup's history
   uint64_t without_history = 0;    // linked addresses dedup has no history for
   uint64_t failing_marked = 0;     // abuse mailboxes a bounce marked failing (f keys)

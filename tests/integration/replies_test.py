@@ -90,7 +90,7 @@ In-Reply-To: {notice['Message-ID']}
 References: {notice['Message-ID']}
 Date: Thu, 20 Sep 2001 09:00:00 +0200
 
-Thank you. The machine had Nimda; it has been disconnected and reinstalled.
+Thank you. The machine was infected with Nimda; it has been disconnected and reinstalled.
 
 On Tue, 18 Sep 2001, abuse-desk@example.net wrote:
 > Our logs show the following machine on your network probing machines
@@ -250,7 +250,7 @@ def main():
     report = json.loads(run(binary, "report", "monthly", "--state", state, "--format", "json"))
     total = report["total"]
     expected = {"mails": len(notices), "actual": 4, "automated": 3, "bounced": 2,
-                "none": len(notices) - 9, "says_fixed": 2}
+                "none": len(notices) - 9, "says_fixed": 2, "admits_compromise": 1}
     for key, value in expected.items():
         if total[key] != value:
             fail(f"monthly report {key} = {total[key]}, expected {value}: {total}")
