@@ -44,7 +44,8 @@ class DedupStage {
   uint64_t block_output_failures_ = 0;
   core::StageMetrics metrics_;
   core::Gauge& blocks_active_ = core::MetricsRegistry::Global().GetGauge(
-      "abuseflow_dedup_blocks_active", "Addresses this shard has blocked now (as its block outputs list them)");
+      "abuseflow_dedup_blocks_active", "Addresses this shard has blocked now (as its block outputs list them)",
+      {{"shard", std::to_string(links_.shard)}});
 };
 
 // Where the history database of a state folder lives.

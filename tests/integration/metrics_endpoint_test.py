@@ -212,7 +212,7 @@ MOVED = {
     'abuseflow_whois_rate_limited_total{server="whois.lacnic.net"}': "LACNIC's limit message",
     'abuseflow_stage_events_in_total{stage="dedup"}': "events applied",
     'abuseflow_stage_events_out_total{stage="dedup"}': "incidents",
-    'abuseflow_dedup_blocks_active': "block_after_notices = 1, each address's second line a minute later",
+    'abuseflow_dedup_blocks_active{shard="0"}': "block_after_notices = 1, each address's second line a minute later",
     'abuseflow_stage_events_in_total{stage="notify"}': "incidents batched",
     'abuseflow_stage_events_out_total{stage="notify"}': "mails written",
     'abuseflow_notify_deliveries_total{result="sent"}': "mails the SMTP fixture took",
