@@ -120,6 +120,7 @@ void Deduplicator::Decide(const core::IpAddress& address, PerAddress* entry, int
     if (local) {
       incident->set_local_source(true);
       incident->mutable_owner()->clear_abuse();
+      incident->mutable_owner()->clear_upstream_abuse();
       incident->mutable_owner()->add_abuse(contact);
     }
     ++stats_.incidents;

@@ -34,11 +34,13 @@ bool NeverMail::Blocks(const std::string& mailbox) const {
 
 int NeverMail::Apply(v1::OwnerRecord* record) const {
   if (empty()) return 0;
-  auto* abuse = record->mutable_abuse();
-  auto keep = std::remove_if(abuse->begin(), abuse->end(),
-                             [this](const std::string& m) { return Blocks(m); });
-  int removed = static_cast<int>(abuse->end() - keep);
-  abuse->erase(keep, abuse->end());
+  int removed = 0;
+  for (auto* list : {record->mutable_abuse(), record->mutable_upstream_abuse()}) {
+    auto keep = std::remove_if(list->begin(), list->end(),
+                               [this](const std::string& m) { return Blocks(m); });
+    removed += static_cast<int>(list->end() - keep);
+    list->erase(keep, list->end());
+  }
   return removed;
 }
 

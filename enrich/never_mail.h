@@ -22,8 +22,8 @@ class NeverMail {
   bool empty() const { return mailboxes_.empty() && domains_.empty(); }
   // True if `mailbox` is listed, or its domain is.
   bool Blocks(const std::string& mailbox) const;
-  // Removes the listed mailboxes from record->abuse, keeping the order of
-  // the rest; returns how many were removed. A record left without any is
+  // Removes the listed mailboxes from record->abuse and upstream_abuse,
+  // keeping the order of the rest; returns how many were removed. A record left without any is
   // unroutable downstream (notify counts it), not unresolved.
   int Apply(v1::OwnerRecord* record) const;
 

@@ -28,6 +28,18 @@ TEST(NeverMailTest, ApplyRemovesListedMailboxesKeepingTheOrder) {
   EXPECT_EQ(record.abuse(1), "second@example.net");
 }
 
+TEST(NeverMailTest, ApplyRemovesListedUpstreamMailboxesToo) {
+  NeverMail never({"@deadbox.example"});
+  v1::OwnerRecord record;
+  record.add_abuse("own@example.net");
+  record.add_upstream_abuse("up@deadbox.example");
+  record.add_upstream_abuse("up@example.org");
+  EXPECT_EQ(never.Apply(&record), 1);
+  ASSERT_EQ(record.upstream_abuse_size(), 1);
+  EXPECT_EQ(record.upstream_abuse(0), "up@example.org");
+  EXPECT_EQ(record.abuse_size(), 1);
+}
+
 TEST(NeverMailTest, AnOwnerLeftWithoutMailboxesStaysResolved) {
   NeverMail never({"@deadbox.example"});
   v1::OwnerRecord record;

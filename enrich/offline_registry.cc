@@ -201,6 +201,14 @@ std::optional<v1::OwnerRecord> OfflineRegistry::Lookup(const core::IpAddress& ad
     for (std::string& mailbox : abuse) record.add_abuse(std::move(mailbox));
     break;
   }
+  // Only a block with a contact of its own has an upstream: the nearest
+  // covering block that names some other mailbox.
+  if (!AbuseOf(b).empty()) {
+    for (uint32_t j = b.parent; j != kNone && record.upstream_abuse_size() == 0;
+         j = blocks_[j].parent) {
+      SetUpstreamAbuse(AbuseOf(blocks_[j]), &record);
+    }
+  }
   v1::Provenance* provenance = record.mutable_provenance();
   provenance->set_source("rpsl");
   provenance->set_server(files_[b.file].path);

@@ -39,7 +39,9 @@ struct OfflineRegistryStats {
 //   4. abuse-mailbox of its organisation's abuse-c,
 //   5. abuse-mailbox on the block itself;
 // duplicates (compared in lower case) left out. A block without any contact
-// inherits that of the nearest covering block that has one. References to
+// inherits that of the nearest covering block that has one. A block with a
+// contact of its own gets, as upstream_abuse, the contact of the nearest
+// covering block that names another mailbox (SetUpstreamAbuse). References to
 // missing objects just give no contact. The same range loaded twice keeps the
 // later object.
 //

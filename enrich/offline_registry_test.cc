@@ -136,6 +136,57 @@ TEST_F(OfflineRegistryTest, BlockWithoutContactInheritsFromNearestCoveringBlock)
   EXPECT_EQ(std::vector<std::string>(record->abuse().begin(), record->abuse().end()),
             (std::vector<std::string>{"middle@example.net"}));
   EXPECT_EQ(Abuse("10.2.0.0"), (std::vector<std::string>{"top@example.net"}));
+  // An inherited contact is the record's own: there is no upstream above it.
+  EXPECT_TRUE(record->upstream_abuse().empty());
+  EXPECT_TRUE(registry_.Lookup(Ip("10.2.0.0"))->upstream_abuse().empty());
+}
+
+TEST_F(OfflineRegistryTest, CustomerBlockWithOwnContactGetsTheProvidersAsUpstream) {
+  Load(
+      "inetnum: 10.0.0.0/8\nnetname: PROVIDER\nabuse-c: PRV1-TEST\n"
+      "abuse-mailbox: Abuse@Customer.example\n\n"
+      "role: Provider Abuse\nnic-hdl: PRV1-TEST\nabuse-mailbox: abuse@provider.example\n"
+      "abuse-mailbox: not a mailbox\nabuse-mailbox: noc@provider.example\n\n"
+      "inetnum: 10.1.0.0/16\nnetname: CUSTOMER\nabuse-mailbox: abuse@customer.example\n");
+  auto record = registry_.Lookup(Ip("10.1.2.3"));
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->netname(), "CUSTOMER");
+  EXPECT_EQ(std::vector<std::string>(record->abuse().begin(), record->abuse().end()),
+            (std::vector<std::string>{"abuse@customer.example"}));
+  // The provider's mailboxes, best first, without the customer's own and
+  // without what is not a mailbox.
+  EXPECT_EQ(
+      std::vector<std::string>(record->upstream_abuse().begin(), record->upstream_abuse().end()),
+      (std::vector<std::string>{"abuse@provider.example", "noc@provider.example"}));
+  // The provider's own block has nothing above it.
+  auto provider = registry_.Lookup(Ip("10.2.0.1"));
+  ASSERT_TRUE(provider);
+  EXPECT_TRUE(provider->upstream_abuse().empty());
+}
+
+TEST_F(OfflineRegistryTest, UpstreamSkipsCoveringBlocksWithTheSameContact) {
+  Load(
+      "inetnum: 10.0.0.0/8\nnetname: TOP\nabuse-mailbox: top@example.net\n\n"
+      "inetnum: 10.1.0.0/16\nnetname: MIDDLE\nabuse-mailbox: leaf@example.net\n\n"
+      "inetnum: 10.1.2.0/24\nnetname: LEAF\nabuse-mailbox: leaf@example.net\n");
+  auto record = registry_.Lookup(Ip("10.1.2.3"));
+  ASSERT_TRUE(record);
+  EXPECT_EQ(
+      std::vector<std::string>(record->upstream_abuse().begin(), record->upstream_abuse().end()),
+      (std::vector<std::string>{"top@example.net"}));
+}
+
+TEST(SetUpstreamAbuseTest, KeepsAFewValidMailboxesNotTheRecordsOwn) {
+  v1::OwnerRecord record;
+  record.add_abuse("abuse@customer.example");
+  SetUpstreamAbuse({"ABUSE@customer.example", "a@up.example", "bad\r\nBcc: x@y.example",
+                    "A@UP.example", "b@up.example", "c@up.example", "d@up.example"},
+                   &record);
+  EXPECT_EQ(
+      std::vector<std::string>(record.upstream_abuse().begin(), record.upstream_abuse().end()),
+      (std::vector<std::string>{"a@up.example", "b@up.example", "c@up.example"}));
+  SetUpstreamAbuse({"abuse@customer.example"}, &record);
+  EXPECT_TRUE(record.upstream_abuse().empty());
 }
 
 TEST_F(OfflineRegistryTest, MissingReferencesGiveNoContact) {

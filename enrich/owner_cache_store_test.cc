@@ -58,7 +58,10 @@ TEST_F(OwnerCacheStoreTest, RestartStartsWarm) {
     cache.set_insert_hook([s](const core::IpPrefix& p, const v1::OwnerRecord& r, int64_t e) {
       ASSERT_TRUE(s->Put(p, r, e).ok());
     });
-    cache.Insert(Record("KEEP", "192.0.2.0/24"));
+    v1::OwnerRecord keep = Record("KEEP", "192.0.2.0/24");
+    keep.add_abuse("abuse@customer.example");
+    keep.add_upstream_abuse("abuse@provider.example");
+    cache.Insert(keep);
     cache.Insert(Record("", "198.51.100.0/24", true), {Prefix("198.51.100.0/24")});
     ASSERT_TRUE((*store)->PutRaw("192.0.2.0/24", "inetnum: 192.0.2.0/24\n", 0).ok());
   }
@@ -73,6 +76,8 @@ TEST_F(OwnerCacheStoreTest, RestartStartsWarm) {
   EXPECT_EQ(corrupt, 0u);
   ASSERT_NE(cache.Lookup(Ip("192.0.2.9")), nullptr);
   EXPECT_EQ(cache.Lookup(Ip("192.0.2.9"))->netname(), "KEEP");
+  ASSERT_EQ(cache.Lookup(Ip("192.0.2.9"))->upstream_abuse_size(), 1);
+  EXPECT_EQ(cache.Lookup(Ip("192.0.2.9"))->upstream_abuse(0), "abuse@provider.example");
   EXPECT_EQ(cache.Lookup(Ip("198.51.100.1")), nullptr);
   auto raw = (*store)->GetRaw("192.0.2.0/24");
   ASSERT_TRUE(raw.ok() && raw->has_value());

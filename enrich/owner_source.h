@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,6 +14,16 @@ namespace abuseflow::enrich {
 // The prefix a negative answer is cached under by default: the address's /24
 // (IPv4) or /48 (IPv6).
 core::IpPrefix DefaultNegativeScope(const core::IpAddress& address);
+
+// Upstream mailboxes kept per record (OwnerRecord.upstream_abuse).
+inline constexpr int kMaxUpstreamAbuse = 3;
+
+// Sets record->upstream_abuse from `covering`, the abuse list of a block
+// covering the record's: its valid mailboxes (core::IsValidMailbox) that are
+// not among the record's own abuse mailboxes (case ignored), in order,
+// without duplicates, at most kMaxUpstreamAbuse. Left empty when the covering
+// block names no other mailbox. Pure.
+void SetUpstreamAbuse(const std::vector<std::string>& covering, v1::OwnerRecord* record);
 
 // A source of owner records: the offline registry now; WHOIS, RDAP and
 // operator overrides later (issue 4). The Enricher asks its sources in order

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/charset.h"
+#include "enrich/owner_source.h"
 #include "enrich/whois_client.h"
 #include "enrich/whois_more_specific.h"
 #include "enrich/whois_parser.h"
@@ -30,11 +31,18 @@ bool Covers(const v1::OwnerRecord& outer, const v1::OwnerRecord& inner) {
   return of && ol && inf && il && of->family() == inf->family() && *of <= *inf && *il <= *ol;
 }
 
+// `outer` covers `inner` and is a larger block (not the same one answered
+// again by another registry).
+bool CoversStrictly(const v1::OwnerRecord& outer, const v1::OwnerRecord& inner) {
+  return Covers(outer, inner) && (outer.first() != inner.first() || outer.last() != inner.last());
+}
+
 }  // namespace
 
 // What the loop carries from one server to the next.
 struct WhoisResolver::Hop {
   std::optional<v1::OwnerRecord> covering;  // the last record that had an abuse contact
+  std::optional<v1::OwnerRecord> upstream;  // the one before it (a covering answer's)
   std::string covering_raw;
   std::optional<WhoisEndpoint> record_server;  // where the latest record came from
 };
@@ -123,6 +131,9 @@ WhoisResolution WhoisResolver::Resolve(const core::IpAddress& address) {
       Covers(*hop.covering, *out.record)) {
     *out.record->mutable_abuse() = hop.covering->abuse();
     out.raw = hop.covering_raw + "\n" + out.raw;
+  } else if (out.record && out.record->abuse_size() > 0 && hop.upstream &&
+             CoversStrictly(*hop.upstream, *out.record)) {
+    SetUpstreamAbuse({hop.upstream->abuse().begin(), hop.upstream->abuse().end()}, &*out.record);
   }
   return out;
 }
@@ -173,7 +184,10 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
       record.mutable_provenance()->set_source("whois");
       record.mutable_provenance()->set_server(endpoint.name);
       record.mutable_provenance()->set_fetched_us(now_us_());
-      if (record.abuse_size() > 0) hop->covering = record, hop->covering_raw = text;
+      if (record.abuse_size() > 0) {
+        hop->upstream = std::move(hop->covering);
+        hop->covering = record, hop->covering_raw = text;
+      }
       hop->record_server = endpoint;
       out->record = std::move(record);
       out->raw = std::move(text);

@@ -97,6 +97,34 @@ TEST_F(WhoisResolverTest, NationalRegistryBlockGetsTheCoveringContact) {
   EXPECT_EQ(asked_.back(), "whois.nic.ad.jp 202.11.70.1/e");
 }
 
+TEST_F(WhoisResolverTest, NationalRegistryBlockWithItsOwnContactKeepsTheCoveringAsUpstream) {
+  std::string jpnic = Fixture("jpnic_202_11_64.txt");
+  const std::string name = "b. [Network Name]               SAKURA-LAB\n";
+  ASSERT_NE(jpnic.find(name), std::string::npos);
+  jpnic.insert(jpnic.find(name) + name.size(),
+               "y. [Abuse]                      abuse@sakura-lab.example.jp\n");
+  Answer("whois.apnic.net", {Fixture("apnic_jpnic_202_11.txt")});
+  Answer("whois.nic.ad.jp", {jpnic});
+  WhoisResolver resolver = Make();
+  WhoisResolution r = resolver.Resolve(Ip("202.11.70.1"));
+  ASSERT_TRUE(r.record);
+  EXPECT_EQ(r.record->provenance().server(), "whois.nic.ad.jp");
+  ASSERT_EQ(r.record->abuse_size(), 1);
+  EXPECT_EQ(r.record->abuse(0), "abuse@sakura-lab.example.jp");
+  ASSERT_GE(r.record->upstream_abuse_size(), 1);
+  EXPECT_EQ(r.record->upstream_abuse(0), "hostmaster@nic.ad.jp.example");
+}
+
+TEST_F(WhoisResolverTest, CoveringContactTakenOverLeavesNoUpstream) {
+  Answer("whois.apnic.net", {Fixture("apnic_jpnic_202_11.txt")});
+  Answer("whois.nic.ad.jp", {Fixture("jpnic_202_11_64.txt")});
+  WhoisResolver resolver = Make();
+  WhoisResolution r = resolver.Resolve(Ip("202.11.70.1"));
+  ASSERT_TRUE(r.record);
+  EXPECT_EQ(r.record->abuse(0), "hostmaster@nic.ad.jp.example");
+  EXPECT_TRUE(r.record->upstream_abuse().empty());
+}
+
 TEST_F(WhoisResolverTest, ArinOtherRirAllocationIsFollowedWithArinQuerySyntax) {
   Answer("whois.arin.net", {"NetRange: 8.8.0.0 - 8.8.255.255\nNetType: Transferred to AFRINIC\n"
                             "OrgName: African Network Information Center\nOrgId: AFRINIC\n"});

@@ -192,6 +192,72 @@ TEST(FailingContactChoiceTest, AnOwnerWithOnlyFailingMailboxesIsHeldAsUnroutable
   EXPECT_TRUE(batcher.Flush().empty());  // nothing goes to a failing box
 }
 
+// A customer block's incident whose record names the provider as upstream.
+v1::Incident CustomerIncident(const char* src) {
+  v1::Incident incident = Incident(src, {"abuse@customer.example", "noc@customer.example"});
+  incident.mutable_owner()->add_upstream_abuse("Abuse@Provider.example");
+  incident.mutable_owner()->add_upstream_abuse("noc@provider.example");
+  return incident;
+}
+
+TEST(FailingContactChoiceTest, UpstreamMailboxesAreNoRecipientsWhileAnOwnMailboxWorks) {
+  OwnerBatcher batcher(int64_t{86400} * 1000000);
+  batcher.SetFailing({"abuse@customer.example"});
+  EXPECT_TRUE(batcher.Add(CustomerIncident("192.0.2.7")).empty());
+  std::vector<Report> reports = batcher.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].contact, "noc@customer.example");
+  EXPECT_EQ(reports[0].recipients, std::vector<std::string>{"noc@customer.example"});
+  EXPECT_FALSE(reports[0].upstream);
+}
+
+TEST(FailingContactChoiceTest, WhenEveryOwnMailboxIsFailingTheReportGoesUpstream) {
+  OwnerBatcher batcher(int64_t{86400} * 1000000);
+  batcher.SetFailing({"abuse@customer.example", "noc@customer.example"});
+  EXPECT_EQ(batcher.ContactFor(CustomerIncident("192.0.2.7").owner()), "abuse@provider.example");
+  std::vector<v1::Incident> held;
+  EXPECT_TRUE(batcher.Add(CustomerIncident("192.0.2.7"), &held).empty());
+  EXPECT_TRUE(held.empty());
+  std::vector<Report> reports = batcher.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].contact, "abuse@provider.example");
+  // Only the first upstream mailbox that works, not the rest of the list.
+  EXPECT_EQ(reports[0].recipients, std::vector<std::string>{"abuse@provider.example"});
+  EXPECT_EQ(reports[0].instead_of,
+            (std::vector<std::string>{"abuse@customer.example", "noc@customer.example"}));
+  EXPECT_TRUE(reports[0].upstream);
+  EXPECT_EQ(batcher.stats().unroutable, 0u);
+}
+
+TEST(FailingContactChoiceTest, AFailingUpstreamGivesWayToItsNextMailboxThenTheReportIsHeld) {
+  OwnerBatcher batcher(int64_t{86400} * 1000000);
+  batcher.SetFailing({"abuse@customer.example", "noc@customer.example", "abuse@provider.example"});
+  EXPECT_TRUE(batcher.Add(CustomerIncident("192.0.2.7")).empty());
+  std::vector<Report> reports = batcher.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].contact, "noc@provider.example");
+  EXPECT_EQ(reports[0].instead_of,
+            (std::vector<std::string>{"abuse@customer.example", "abuse@provider.example",
+                                      "noc@customer.example"}));
+
+  OwnerBatcher all_failing(int64_t{86400} * 1000000);
+  all_failing.SetFailing({"abuse@customer.example", "noc@customer.example",
+                          "abuse@provider.example", "noc@provider.example"});
+  std::vector<v1::Incident> held;
+  EXPECT_TRUE(all_failing.Add(CustomerIncident("192.0.2.7"), &held).empty());
+  EXPECT_EQ(held.size(), 1u);
+  EXPECT_EQ(all_failing.stats().unroutable, 1u);
+  EXPECT_EQ(all_failing.stats().all_failing, 1u);
+  EXPECT_TRUE(all_failing.Flush().empty());
+}
+
+TEST(FailingContactChoiceTest, AnOwnerWithoutMailboxesIsNotSentUpstream) {
+  v1::Incident incident = Incident("192.0.2.7", {});
+  incident.mutable_owner()->add_upstream_abuse("abuse@provider.example");
+  EXPECT_EQ(ContactOf(incident.owner(), {}), "");
+  EXPECT_EQ(ContactOf(incident.owner(), {"abuse@elsewhere.example"}), "");
+}
+
 TEST(FailingContactChoiceTest, TheMailNamesTheFailingMailboxInAHeader) {
   MailFields f;
   f.from = "abuse-desk@example.net";

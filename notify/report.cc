@@ -132,7 +132,23 @@ std::string ContactOf(const v1::OwnerRecord& owner, const std::set<std::string>&
     std::string contact = Lowered(abuse);
     if (!contact.empty() && !failing.contains(contact)) return contact;
   }
+  if (!AllOwnFailing(owner, failing)) return "";
+  for (const std::string& abuse : owner.upstream_abuse()) {
+    std::string contact = Lowered(abuse);
+    if (!contact.empty() && !failing.contains(contact)) return contact;
+  }
   return "";
+}
+
+bool AllOwnFailing(const v1::OwnerRecord& owner, const std::set<std::string>& failing) {
+  bool any = false;
+  for (const std::string& abuse : owner.abuse()) {
+    std::string mailbox = Lowered(abuse);
+    if (mailbox.empty()) continue;
+    if (!failing.contains(mailbox)) return false;
+    any = true;
+  }
+  return any;
 }
 
 void MergeIntoEntry(const v1::Incident& incident, const ReportLimits& limits, ReportEntry* entry) {
@@ -187,6 +203,13 @@ void ReportBuilder::Add(const v1::Incident& incident, const core::IpAddress& add
       recipients_.insert(std::move(mailbox));
     }
   }
+  if (failing != nullptr && AllOwnFailing(incident.owner(), *failing)) {
+    upstream_ = true;
+    for (const std::string& abuse : incident.owner().upstream_abuse()) {
+      std::string mailbox = Lowered(abuse);
+      if (failing->contains(mailbox)) instead_of_.insert(std::move(mailbox));
+    }
+  }
   owners_.try_emplace(OwnerKey(incident.owner()), Summarise(incident.owner()));
   ++incidents_;
 }
@@ -208,6 +231,8 @@ Report ReportBuilder::Take() {
   for (auto& [address, entry] : entries_) report.entries.push_back(std::move(entry));
   report.incidents = incidents_;
   report.instead_of.assign(instead_of_.begin(), instead_of_.end());
+  report.upstream = upstream_;
+  upstream_ = false;
   entries_.clear();
   owners_.clear();
   recipients_.clear();

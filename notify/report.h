@@ -64,6 +64,9 @@ struct Report {
   // bounced, FailingContactStore) and were skipped: lowercased, sorted. Empty
   // when the report goes where it always would.
   std::vector<std::string> instead_of;
+  // Some owner's own abuse mailboxes were all failing, so its incidents came
+  // to the contact as its upstream's (OwnerRecord.upstream_abuse).
+  bool upstream = false;
 };
 
 // Splits a report with more than `max_entries` addresses into parts of at
@@ -89,8 +92,12 @@ inline int64_t SaturatingAdd(int64_t a, int64_t b) {
 std::string ContactOf(const v1::OwnerRecord& owner);
 // The same, skipping the mailboxes in `failing` (lowercased): the next
 // mailbox of the owner's ordered abuse list takes a failing one's place.
-// Empty when the owner has none or every one is failing.
+// When the owner has abuse mailboxes and every one is failing, the first
+// upstream mailbox (upstream_abuse) not failing. Empty when the owner has
+// none, or every one and every upstream one is failing.
 std::string ContactOf(const v1::OwnerRecord& owner, const std::set<std::string>& failing);
+// True when the owner has abuse mailboxes and every one is in `failing`.
+bool AllOwnFailing(const v1::OwnerRecord& owner, const std::set<std::string>& failing);
 
 // Merges one incident about `entry->address` into `entry`: see ReportEntry
 // for how each field combines. Commutative and associative, so the entry does
@@ -108,6 +115,9 @@ class ReportBuilder {
   // Merges `incident`, whose source is `address`, and lowers the window start
   // to its first_seen_us if that is earlier. Mailboxes in `*failing` (when
   // given) are not made recipients; they are listed in Report::instead_of.
+  // An incident whose own mailboxes are all failing has come to its upstream
+  // (ContactOf): the report is marked upstream and the failing upstream
+  // mailboxes are listed too; the other upstream ones are not recipients.
   void Add(const v1::Incident& incident, const core::IpAddress& address,
            const std::set<std::string>* failing = nullptr);
   // The report as it stands; the builder stays usable.
@@ -131,6 +141,7 @@ class ReportBuilder {
   std::map<core::IpAddress, ReportEntry> entries_;  // ordered as the report lists them
   std::set<std::string> recipients_;                // lowercased, besides the contact
   std::set<std::string> instead_of_;                // failing mailboxes skipped
+  bool upstream_ = false;                           // some incident came as the upstream's
   std::map<std::string, OwnerSummary> owners_;      // keyed by OwnerKey
   uint64_t incidents_ = 0;
 };

@@ -131,6 +131,20 @@ TEST(KindOpeningTest, AReroutedReportSaysWhyItCameHere) {
             std::string::npos);
 }
 
+TEST(KindOpeningTest, AReportToTheUpstreamSaysTheOwnersContactsFailed) {
+  Report report = Build({Make("192.0.2.7", {{v1::KIND_PORT_SCAN, "", 3}})});
+  report.instead_of = {"abuse@customer.example"};
+  report.upstream = true;
+  std::string body = Body(report);
+  EXPECT_NE(body.find("Hello,\n\nWe write to you because our notices to abuse@customer.example "
+                      "could not be\ndelivered: the owner's own abuse contacts could not be "
+                      "reached, and the\nregistry names you as the upstream provider of this "
+                      "address.\n"),
+            std::string::npos)
+      << body;
+  EXPECT_EQ(body.find("next abuse contact"), std::string::npos) << body;
+}
+
 class KindTemplateTest : public ::testing::Test {
  protected:
   void SetUp() override {

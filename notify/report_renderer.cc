@@ -201,6 +201,7 @@ void SetKindData(const Report& report, mustache::data* d) {
   d->set("notice_ordinal", Ordinal(highest));
   d->set("rerouted", !report.instead_of.empty());
   d->set("instead_of", Join(report.instead_of, ", "));
+  d->set("upstream", report.upstream);
 }
 
 mustache::data ReportData(const Report& report, const RenderOptions& options,

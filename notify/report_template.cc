@@ -11,9 +11,17 @@ namespace {
 constexpr std::string_view kDefaultTemplate = R"(Hello,
 
 {{#rerouted}}
+{{^upstream}}
 We write to you because our notices to {{instead_of}} could not be
 delivered; the registry names you as the next abuse contact for {{#single}}this address{{/single}}{{#many}}these
 addresses{{/many}}.
+{{/upstream}}
+{{#upstream}}
+We write to you because our notices to {{instead_of}} could not be
+delivered: the owner's own abuse contacts could not be reached, and the
+registry names you as the upstream provider of {{#single}}this address{{/single}}{{#many}}these
+addresses{{/many}}.
+{{/upstream}}
 
 {{/rerouted}}
 {{#is_worm}}

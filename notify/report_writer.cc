@@ -110,7 +110,13 @@ core::Status ReportWriter::WriteOne(const Report& report) {
   bool written = false;
   if (core::Status s = Store(report, *mail, &written); !s.ok()) return s;
   if (!written) return core::Status::Ok();
-  if (!report.instead_of.empty()) {
+  if (report.upstream) {
+    ++stats_->rerouted;
+    log->warn("every abuse contact of the owner failing, report sent to the upstream's "
+              "failing=\"{}\" to=\"{}\" addresses={}",
+              EscapeForLog(report.instead_of.front()), EscapeForLog(report.contact),
+              report.entries.size());
+  } else if (!report.instead_of.empty()) {
     ++stats_->rerouted;
     log->warn("abuse contact failing, report sent to the next contact failing=\"{}\" to=\"{}\" "
               "addresses={}",

@@ -6,8 +6,12 @@ with `abuseflow replies import`, which marks abuse@ failing (`abuseflow
 contacts failing` lists it); a second run with a new Code Red source in
 Meridian's block writes a notice to noc@ alone, with X-Abuseflow-Instead-Of
 and a line in the body saying why, and the stage warns. When noc@ bounces
-too, a third run mails nobody at Meridian and counts the incident as not
-reported. `contacts failing --clear` brings a mailbox back.
+too, a third run writes to the upstream provider (the covering block's
+contact in this test's own registry file, failing_contact_registry.db,
+added to the demo's) with both Meridian mailboxes in X-Abuseflow-Instead-Of
+and a body line saying so. When the upstream bounces as well, a fourth run
+mails nobody and counts the incident as not reported. `contacts failing
+--clear` brings a mailbox back.
 
 usage: failing_contact_test.py ABUSEFLOW_BINARY SOURCE_DIR WORK_DIR
 """
@@ -25,6 +29,19 @@ from replies_test import demo, run  # noqa: E402
 
 FIRST = "abuse@meridian-telecom.example"
 NEXT = "noc@meridian-telecom.example"
+UPSTREAM = "abuse@transalp-transit.example"
+
+
+def add_upstream_registry(src, work):
+    """Adds the upstream's covering block to the config's registries (read
+    at every start; rpsl answers are cached in memory only)."""
+    config = work / "abuseflow.toml"
+    text = config.read_text()
+    demo_db = f'"{src}/demo/registry/demo.db"'
+    if demo_db not in text:
+        fail(f"the demo config does not name {demo_db}")
+    extra = src / "tests" / "integration" / "failing_contact_registry.db"
+    config.write_text(text.replace(demo_db, f'{demo_db}, "{extra}"'))
 
 
 def dsn(notice, recipient, n):
@@ -94,6 +111,7 @@ def main():
         fail(f"expected one demo notice to {FIRST} and {NEXT}, got {len(meridian)}")
     if meridian[0]["X-Abuseflow-Instead-Of"] is not None:
         fail("a notice to working contacts names a failing one")
+    add_upstream_registry(src, work)
 
     import_bounce(binary, work, meridian[0], FIRST, 1)
     listed = run(binary, "contacts", "failing", "--state", str(work / "state"))
@@ -118,7 +136,23 @@ def main():
         fail(f"the notify stage did not warn about the failing contact:\n{log[-2000:]}")
 
     import_bounce(binary, work, mail, NEXT, 2)
-    held, log = run_more(binary, src, work, "198.19.40.202", 24)
+    new, log = run_more(binary, src, work, "198.19.40.202", 24)
+    if len(new) != 1:
+        fail(f"the third run wrote {len(new)} mails, expected 1: {sorted(new)}")
+    (name, mail), = new.items()
+    if outbox.recipients(mail) != {UPSTREAM}:
+        fail(f"the third notice went to {outbox.recipients(mail)} ({name}), not {UPSTREAM}")
+    if mail["X-Abuseflow-Instead-Of"] != f"{FIRST}, {NEXT}":
+        fail(f"X-Abuseflow-Instead-Of is {mail['X-Abuseflow-Instead-Of']!r}")
+    body = outbox.body_text(mail)
+    if "the owner's own abuse contacts could not be" not in body \
+            or "upstream provider" not in body or "198.19.40.202" not in body:
+        fail(f"the body does not say it came to the upstream:\n{body[:800]}")
+    if "report sent to the upstream's" not in log or f'to="{UPSTREAM}"' not in log:
+        fail(f"the notify stage did not warn about the upstream:\n{log[-2000:]}")
+
+    import_bounce(binary, work, mail, UPSTREAM, 3)
+    held, log = run_more(binary, src, work, "198.19.40.203", 28)
     if held:
         fail(f"a mail went to failing mailboxes: {sorted(held)}")
     if "every abuse mailbox is failing" not in log or "NOT REPORTED" not in log:
@@ -128,13 +162,15 @@ def main():
     if f"cleared {FIRST}" not in cleared:
         fail(f"--clear: {cleared}")
     listed = run(binary, "contacts", "failing", "--state", str(work / "state"))
-    if FIRST in listed or NEXT not in listed or "1 failing" not in listed:
+    if FIRST in listed or NEXT not in listed or UPSTREAM not in listed \
+            or "2 failing" not in listed:
         fail(f"after --clear: {listed}")
     r = subprocess.run([binary, "contacts", "failing", "--state", str(work / "state"), "--clear",
                         FIRST], capture_output=True, text=True, timeout=60)
     if r.returncode != 1 or "not marked failing" not in r.stdout:
         fail(f"clearing an unmarked mailbox: exit {r.returncode} {r.stdout}")
-    print("ok: bounce marks the contact failing, the next notice goes to the next contact")
+    print("ok: bounce marks the contact failing, the next notice goes to the next contact, "
+          "then to the upstream's")
 
 
 if __name__ == "__main__":
