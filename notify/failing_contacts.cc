@@ -2,18 +2,11 @@
 
 #include <charconv>
 
+#include "core/ascii.h"
 #include "notify/mail_header.h"
 
 namespace abuseflow::notify {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r");
@@ -42,7 +35,7 @@ std::string DsnMailbox(std::string_view value) {
   if (value.size() >= 2 && value.front() == '<' && value.back() == '>') {
     value = value.substr(1, value.size() - 2);
   }
-  std::string mailbox = Lower(value);
+  std::string mailbox = core::AsciiLower(value);
   return IsValidMailbox(mailbox) ? mailbox : std::string();
 }
 
@@ -111,7 +104,7 @@ std::vector<BounceRecipient> FailedRecipients(std::string_view raw, bool* has_ds
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;
-    const std::string name = Lower(Trim(line.substr(0, colon)));
+    const std::string name = core::AsciiLower(Trim(line.substr(0, colon)));
     const std::string_view value = Trim(line.substr(colon + 1));
     if (name == "final-recipient") {
       block.final_recipient = value;
@@ -120,7 +113,7 @@ std::vector<BounceRecipient> FailedRecipients(std::string_view raw, bool* has_ds
     } else if (name == "original-recipient") {
       block.original = value;
     } else if (name == "action") {
-      block.action = Lower(value);
+      block.action = core::AsciiLower(value);
     } else if (name == "status") {
       block.status = value;
     }
@@ -131,11 +124,11 @@ std::vector<BounceRecipient> FailedRecipients(std::string_view raw, bool* has_ds
 
 core::Status FailingContactStore::Mark(const FailingContact& bounce,
                                        core::KvStore::Batch* batch) const {
-  const std::string key = "f" + Lower(bounce.mailbox);
+  const std::string key = "f" + core::AsciiLower(bounce.mailbox);
   auto stored = store_->Get(key);
   if (!stored.ok()) return stored.status();
   FailingContact record = bounce;
-  record.mailbox = Lower(bounce.mailbox);
+  record.mailbox = core::AsciiLower(bounce.mailbox);
   record.bounces = 1;
   if (stored->has_value()) {
     if (auto old = DecodeFailingContact(**stored)) {
@@ -167,7 +160,7 @@ core::Result<std::set<std::string>> FailingContactStore::Mailboxes() const {
 }
 
 core::Result<bool> FailingContactStore::Clear(const std::string& mailbox) {
-  const std::string key = "f" + Lower(Trim(mailbox));
+  const std::string key = "f" + core::AsciiLower(Trim(mailbox));
   auto stored = store_->Get(key);
   if (!stored.ok()) return stored.status();
   if (!stored->has_value()) return false;

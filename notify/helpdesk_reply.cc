@@ -5,14 +5,10 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii.h"
+
 namespace abuseflow::notify {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool Contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
@@ -50,7 +46,7 @@ bool HasHeaderWithPrefix(const MessageHeaders& h, std::string_view prefix) {
 bool MarkedAutoResponse(const MessageHeaders& h, std::string_view subject_lower) {
   if (Contains(subject_lower, "autoreply")) return true;
   for (std::string_view name : {"x-otrs-loop", "x-znuny-loop"}) {
-    const std::string loop = Lower(h.Get(name));
+    const std::string loop = core::AsciiLower(h.Get(name));
     if (!loop.empty() && loop != "no" && loop != "false") return true;
   }
   return false;
@@ -61,10 +57,10 @@ bool MarkedAutoResponse(const MessageHeaders& h, std::string_view subject_lower)
 // ticket names the requester, that is us).
 std::string RtAgent(const MessageHeaders& h, std::string_view subject_lower) {
   if (!h.Has("x-rt-loop-prevention") && !h.Has("rt-ticket") && !h.Has("x-rt-ticket")) return "";
-  std::string originator = Lower(h.Get("rt-originator"));
-  if (originator.empty()) originator = Lower(h.Get("x-rt-originator"));
+  std::string originator = core::AsciiLower(h.Get("rt-originator"));
+  if (originator.empty()) originator = core::AsciiLower(h.Get("x-rt-originator"));
   if (originator.find('@') == std::string::npos) return "";
-  const std::string recipients = Lower(h.Get("to") + " " + h.Get("cc"));
+  const std::string recipients = core::AsciiLower(h.Get("to") + " " + h.Get("cc"));
   if (Contains(recipients, originator)) return "";
   return "rt correspondence from " + originator;
 }
@@ -74,7 +70,7 @@ std::string OtrsAgent(const MessageHeaders& h) {
   for (std::string_view vendor : {"otrs", "znuny"}) {
     const std::string prefix = "x-" + std::string(vendor) + "-";
     if (!HasHeaderWithPrefix(h, prefix)) continue;
-    if (Lower(h.Get(prefix + "sendertype")) == "agent")
+    if (core::AsciiLower(h.Get(prefix + "sendertype")) == "agent")
       return std::string(vendor) + " agent article";
   }
   return "";
@@ -171,7 +167,7 @@ std::string RefersToOurNotice(std::string_view subject_lower, std::string_view o
 
 std::string HelpDeskHumanAnswer(const MessageHeaders& headers, std::string_view subject,
                                 std::string_view own_text) {
-  const std::string subject_lower = Lower(subject);
+  const std::string subject_lower = core::AsciiLower(subject);
   if (LooksAutomated(own_text) || MarkedAutoResponse(headers, subject_lower)) return "";
   if (std::string why = RtAgent(headers, subject_lower); !why.empty()) return why;
   if (std::string why = OtrsAgent(headers); !why.empty()) return why;

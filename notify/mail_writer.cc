@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "core/ascii.h"
 #include "core/time_format.h"
 #include "notify/mail_header.h"
 
@@ -16,14 +17,6 @@ std::string_view Trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t");
   if (begin == std::string_view::npos) return {};
   return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
@@ -120,7 +113,7 @@ RecipientCheck CheckRecipients(const std::vector<std::string>& to) {
       check.rejected.push_back(EscapeForLog(raw));
       continue;
     }
-    std::string key = Lower(mailbox);
+    std::string key = core::AsciiLower(mailbox);
     bool repeat = false;
     for (const std::string& s : seen) repeat = repeat || s == key;
     if (repeat) continue;

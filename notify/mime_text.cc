@@ -7,18 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/charset.h"
 
 namespace abuseflow::notify {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view text) {
   size_t begin = text.find_first_not_of(" \t\r\n");
@@ -85,7 +78,7 @@ std::pair<std::string, size_t> EncodedWordAt(std::string_view text) {
 
 // A body undone of its Content-Transfer-Encoding.
 std::string DecodeTransfer(std::string_view encoding, std::string_view body) {
-  const std::string cte = Lower(Trim(encoding));
+  const std::string cte = core::AsciiLower(Trim(encoding));
   if (cte == "base64") return DecodeBase64(body);
   if (cte == "quoted-printable") return DecodeQuotedPrintable(body);
   return std::string(body);
@@ -94,7 +87,7 @@ std::string DecodeTransfer(std::string_view encoding, std::string_view body) {
 // The "type/subtype" of a Content-Type value, lowercased; "text/plain" when
 // it is empty or not of that form (RFC 2045, section 5.2).
 std::string MediaType(std::string_view content_type) {
-  std::string type = Lower(Trim(content_type.substr(0, content_type.find(';'))));
+  std::string type = core::AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
   return type.find('/') == std::string::npos ? "text/plain" : type;
 }
 
@@ -106,7 +99,7 @@ std::string HtmlToText(std::string_view html) {
     if (html[i] == '<') {
       size_t close = html.find('>', i);
       if (close == std::string_view::npos) break;
-      const std::string tag = Lower(html.substr(i + 1, std::min<size_t>(close - i - 1, 4)));
+      const std::string tag = core::AsciiLower(html.substr(i + 1, std::min<size_t>(close - i - 1, 4)));
       if (tag.starts_with("br") || tag.starts_with("/p") || tag.starts_with("/div") ||
           tag.starts_with("/tr")) {
         out += '\n';
@@ -282,7 +275,7 @@ std::string DecodeQuotedPrintable(std::string_view text) {
 }
 
 std::string CharsetToUtf8(std::string_view bytes, std::string_view charset) {
-  return core::ToUtf8(bytes, Lower(Trim(charset)));
+  return core::ToUtf8(bytes, core::AsciiLower(Trim(charset)));
 }
 
 std::string DecodeHeaderWords(std::string_view value) {
@@ -319,7 +312,7 @@ std::string HeaderParameter(std::string_view value, std::string_view name) {
     std::string_view rest = value.substr(semi + 1);
     rest.remove_prefix(std::min(rest.size(), rest.find_first_not_of(" \t\r\n")));
     size_t eq = rest.find('=');
-    if (eq == std::string_view::npos || Lower(Trim(rest.substr(0, eq))) != name) continue;
+    if (eq == std::string_view::npos || core::AsciiLower(Trim(rest.substr(0, eq))) != name) continue;
     rest = Trim(rest.substr(eq + 1));
     if (!rest.starts_with('"'))
       return std::string(Trim(rest.substr(0, rest.find_first_of("; \t"))));

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <ctime>
 
+#include "core/ascii.h"
 #include "notify/helpdesk_reply.h"
 #include "notify/mail_header.h"
 #include "notify/mail_writer.h"
@@ -14,12 +15,6 @@ namespace abuseflow::notify {
 namespace {
 
 constexpr size_t kMaxLookedAt = 1 << 20;
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool Contains(std::string_view haystack_lower, std::string_view needle) {
   return haystack_lower.find(needle) != std::string_view::npos;
@@ -38,7 +33,7 @@ std::string OwnText(std::string_view body) {
   while (!body.empty()) {
     size_t end = body.find('\n');
     std::string_view line = body.substr(0, end);
-    std::string lower = Lower(line);
+    std::string lower = core::AsciiLower(line);
     if (Contains(lower, "-----original message-----") ||
         (lower.starts_with("on ") && Contains(lower, "wrote:"))) {
       break;
@@ -63,10 +58,10 @@ std::string FindTicket(std::string_view text) {
 }
 
 std::string BounceRule(const MessageHeaders& h, std::string_view subject, const MailText& mail) {
-  const std::string type = Lower(h.Get("content-type"));
+  const std::string type = core::AsciiLower(h.Get("content-type"));
   if (Contains(type, "multipart/report") && Contains(type, "delivery-status")) return "rfc3464";
   if (mail.has_delivery_status) return "delivery-status part";
-  const std::string from = Lower(DecodeHeaderWords(h.Get("from")));
+  const std::string from = core::AsciiLower(DecodeHeaderWords(h.Get("from")));
   if (Contains(from, "mailer-daemon") || Contains(from, "postmaster@") ||
       Contains(from, "mail delivery subsystem")) {
     return "bounce sender";
@@ -76,16 +71,16 @@ std::string BounceRule(const MessageHeaders& h, std::string_view subject, const 
       "undelivered mail returned to sender", "delivery status notification (failure)",
       "mail delivery failed", "undeliverable:", "returned mail:", "failure notice",
       "delivery failure"};
-  if (ContainsAny(Lower(subject), kSubjects)) return "bounce subject";
+  if (ContainsAny(core::AsciiLower(subject), kSubjects)) return "bounce subject";
   return "";
 }
 
 // An RFC 3834 or other auto-reply header, "" if none.
 std::string AutoHeaderRule(const MessageHeaders& h) {
-  const std::string auto_submitted = Lower(h.Get("auto-submitted"));
+  const std::string auto_submitted = core::AsciiLower(h.Get("auto-submitted"));
   if (!auto_submitted.empty() && !auto_submitted.starts_with("no")) return "auto-submitted";
   if (h.Has("x-autoreply") || h.Has("x-autorespond")) return "x-autoreply";
-  const std::string precedence = Lower(h.Get("precedence"));
+  const std::string precedence = core::AsciiLower(h.Get("precedence"));
   if (precedence == "auto_reply" || precedence == "bulk" || precedence == "junk") {
     return "precedence";
   }
@@ -96,7 +91,7 @@ std::string AutoHeaderRule(const MessageHeaders& h) {
 std::string AutoTextRule(std::string_view subject, std::string_view own_text) {
   static constexpr std::array<std::string_view, 5> kSubjects = {
       "automatic reply", "out of office", "auto:", "autoreply", "auto-reply"};
-  if (ContainsAny(Lower(subject), kSubjects)) return "auto-reply subject";
+  if (ContainsAny(core::AsciiLower(subject), kSubjects)) return "auto-reply subject";
   static constexpr std::array<std::string_view, 6> kTexts = {
       "this is an automated", "this is an automatic", "ticket has been created",
       "we have received your", "out of the office", "out of office"};
@@ -145,7 +140,7 @@ ReplyInfo ReplyLinks(const MessageHeaders& headers, std::string_view body) {
   info.ticket = FindTicket(headers.Get("subject"));
   if (info.ticket.empty()) info.ticket = FindTicket(body);
   if (auto date = ParseMailDate(headers.Get("date"))) info.date_us = *date;
-  const std::string from = Lower(headers.Get("from"));
+  const std::string from = core::AsciiLower(headers.Get("from"));
   if (size_t at = from.rfind('@'); at != std::string::npos) {
     size_t end = from.find_first_of("> ", at);
     info.sender_domain = from.substr(at + 1, end == std::string::npos ? end : end - at - 1);
@@ -156,7 +151,7 @@ ReplyInfo ReplyLinks(const MessageHeaders& headers, std::string_view body) {
 // A bounce's copy of our notice names its Message-ID: the ids on
 // "Message-ID:" lines of `text` not referenced yet are added.
 void AddReturnedIds(std::string_view text, ReplyInfo* info) {
-  const std::string lower = Lower(text);
+  const std::string lower = core::AsciiLower(text);
   for (size_t at = lower.find("message-id:"); at != std::string::npos;) {
     const size_t end = text.find('\n', at);
     for (std::string& id : MessageIdsIn(text.substr(at, end - at))) {
@@ -207,7 +202,7 @@ std::pair<MessageHeaders, std::string_view> SplitMessage(std::string_view raw) {
     }
     std::string_view value = line.substr(colon + 1);
     size_t begin = value.find_first_not_of(" \t");
-    h.fields.emplace_back(Lower(line.substr(0, colon)),
+    h.fields.emplace_back(core::AsciiLower(line.substr(0, colon)),
                           begin == std::string_view::npos ? "" : std::string(value.substr(begin)));
   }
   return {std::move(h), raw.substr(pos)};
@@ -240,7 +235,7 @@ std::optional<int64_t> ParseMailDate(std::string_view text) {
   }
   static constexpr std::array<std::string_view, 12> kMonths = {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
-  auto it = std::find(kMonths.begin(), kMonths.end(), Lower(month));
+  auto it = std::find(kMonths.begin(), kMonths.end(), core::AsciiLower(month));
   if (it == kMonths.end() || day < 1 || day > 31 || year < 1970 || year > 9999 || zone < -9999 || zone > 9999 || hour > 23 || minute > 59 ||
       second > 60) {
     return std::nullopt;
