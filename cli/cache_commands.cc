@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_views.h"
+#include "cli/whois_view.h"
 #include "core/config.h"
 #include "core/ip_address.h"
 #include "core/ip_prefix.h"
@@ -65,8 +66,26 @@ ordered_json StepsJson(const enrich::WhoisResolution& r) {
   return steps;
 }
 
+// The delegated country line: what the files say and whether it was applied.
+void PrintDelegated(const ordered_json& j) {
+  if (!j.contains("delegated")) return;
+  const ordered_json& d = j["delegated"];
+  if (!d.contains("country")) {
+    std::cout << "delegated: no range (" << d["mode"].get<std::string>() << ")\n";
+    return;
+  }
+  std::cout << "delegated: " << d["country"].get<std::string>() << " ("
+            << d["registry"].get<std::string>() << " " << d["prefix"].get<std::string>() << ", "
+            << d["mode"].get<std::string>() << ", "
+            << (d["applied"].get<bool>() ? "applied" : "not applied") << ")\n";
+}
+
 void PrintText(const ordered_json& j) {
   std::cout << "address: " << j["address"].get<std::string>() << "\n";
+  if (j.contains("override")) {
+    std::cout << "override: " << j["override"]["netname"].get<std::string>() << " ("
+              << j["cidrs"][0].get<std::string>() << "), no query sent\n";
+  }
   for (const auto& s : j["steps"]) {
     std::cout << "  asked " << s["server"].get<std::string>() << " ("
               << s["endpoint"].get<std::string>() << ") \"" << s["query"].get<std::string>()
@@ -82,7 +101,9 @@ void PrintText(const ordered_json& j) {
     for (const auto& m : j["abuse"]) std::cout << "abuse: " << m.get<std::string>() << "\n";
   } else {
     std::cout << "no registry knows this address\n";
+    if (j.contains("country")) std::cout << "country: " << j["country"].get<std::string>() << "\n";
   }
+  PrintDelegated(j);
   std::cout << "cache: " << j["cache"]["state"].get<std::string>() << "\n";
 }
 
@@ -99,14 +120,17 @@ int CacheStatsCommand(const core::Config& config, bool json) {
   }
   ordered_json j{{"entries", stats->entries},         {"positive", stats->positive},
                  {"negative", stats->negative},       {"expired", stats->expired},
-                 {"raw_answers", stats->raw_answers}, {"by_source", stats->by_source}};
+                 {"raw_answers", stats->raw_answers}, {"cache_evictions", stats->evictions},
+                 {"max_entries", config.enrich.cache_max_entries},
+                 {"by_source", stats->by_source}};
   if (json) {
     std::cout << Dump(j, 2) << "\n";
     return 0;
   }
   std::cout << "entries: " << stats->entries << " (positive " << stats->positive << ", negative "
             << stats->negative << ", expired " << stats->expired
-            << ")\nraw answers: " << stats->raw_answers << "\n";
+            << ")\nraw answers: " << stats->raw_answers << "\nevictions: " << stats->evictions
+            << " (bound " << config.enrich.cache_max_entries << " entries)\n";
   for (const auto& [source, n] : stats->by_source) std::cout << "  " << source << ": " << n << "\n";
   return 0;
 }
@@ -135,6 +159,39 @@ int CachePurgeCommand(const core::Config& config, const std::string& prefix_text
   return 0;
 }
 
+// The WHOIS resolution of `address` as JSON, with the stage's rules applied
+// around it: never-mail on the answer, then the delegated country.
+ordered_json ResolveJson(const core::Config& config, const core::WhoisConfig& whois,
+                         const StageRules& rules, const core::IpAddress& address, bool* found) {
+  enrich::WhoisSource source(std::make_unique<enrich::WhoisResolver>(whois));
+  std::optional<v1::OwnerRecord> record = source.Lookup(address);
+  *found = record.has_value();
+  ordered_json j;
+  j["address"] = address.ToString();
+  j["steps"] = StepsJson(source.last());
+  v1::OwnerRecord unresolved;  // what the stage passes on when nobody knows the address
+  if (record) rules.ApplyNeverMail(&*record);
+  ordered_json delegated = rules.ApplyDelegated(address, record ? &*record : &unresolved);
+  if (record) j.update(OwnerJson(*record));
+  if (!record && !unresolved.country().empty()) j["country"] = unresolved.country();
+  if (!delegated.is_null()) j["delegated"] = delegated;
+  j["cache"] = CacheState(config, address);
+  j["raw"] = source.last().raw;
+  return j;
+}
+
+// The override answering for `address` as JSON: no source is asked, the
+// cache is not consulted (the stage never caches an override's answer).
+ordered_json OverrideJson(const v1::OwnerRecord& record, const core::IpAddress& address) {
+  ordered_json j;
+  j["address"] = address.ToString();
+  j["steps"] = ordered_json::array();
+  j["override"] = OverrideNote(record);
+  j.update(OwnerJson(record));
+  j["cache"] = {{"state", "skipped"}, {"detail", "overrides are asked before the cache"}};
+  return j;
+}
+
 }  // namespace
 
 int WhoisResolveCommand(const std::string& address_text, const std::string& config_path,
@@ -158,20 +215,21 @@ int WhoisResolveCommand(const std::string& address_text, const std::string& conf
     }
     whois.servers[s.substr(0, eq)] = s.substr(eq + 1);
   }
-  enrich::WhoisSource source(std::make_unique<enrich::WhoisResolver>(whois));
-  std::optional<v1::OwnerRecord> record = source.Lookup(*address);
-  ordered_json j;
-  j["address"] = address->ToString();
-  j["steps"] = StepsJson(source.last());
-  if (record) j.update(OwnerJson(*record));
-  j["cache"] = CacheState(*config, *address);
-  j["raw"] = source.last().raw;
+  auto rules = StageRules::Load(config->enrich);
+  if (!rules.ok()) {
+    std::cerr << "abuseflow whois: " << rules.status().message() << "\n";
+    return 1;
+  }
+  bool found = true;
+  std::optional<v1::OwnerRecord> fixed = (*rules)->Override(*address);
+  ordered_json j = fixed ? OverrideJson(*fixed, *address)
+                         : ResolveJson(*config, whois, **rules, *address, &found);
   if (json) {
     std::cout << Dump(j, 2) << "\n";
   } else {
     PrintText(j);
   }
-  return record ? 0 : 1;
+  return found ? 0 : 1;
 }
 
 void AddCacheCommands(CLI::App& app, int* exit_code) {

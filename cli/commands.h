@@ -12,6 +12,8 @@ void AddToolCommands(CLI::App& app, int* exit_code);
 void AddDedupCommands(CLI::App& app, int* exit_code);
 // `cache stats`, `cache purge [PREFIX]`: the enrich stage's persistent netblock cache.
 void AddCacheCommands(CLI::App& app, int* exit_code);
+// `rdap bootstrap update [--from URL] [--dir DIR]`: refresh the IANA bootstrap files (cli/rdap_commands.cc).
+void AddRdapCommands(CLI::App& app, int* exit_code);
 // `keys generate --dir DIR --name NAME`, `keys show FILE`: CURVE key files (cli/keys_commands.cc).
 void AddKeysCommands(CLI::App& app, int* exit_code);
 // `status [--state DIR] [--json]`: what is still on its way in a state folder (cli/status_commands.cc).

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   abuseflow::cli::AddToolCommands(app, &exit_code);
   abuseflow::cli::AddDedupCommands(app, &exit_code);
   abuseflow::cli::AddCacheCommands(app, &exit_code);
+  abuseflow::cli::AddRdapCommands(app, &exit_code);
   abuseflow::cli::AddKeysCommands(app, &exit_code);
   abuseflow::cli::AddStatusCommands(app, &exit_code);
   abuseflow::cli::AddReshardCommand(app, &exit_code);

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_views.h"
+#include "cli/whois_view.h"
 #include "core/config.h"
 #include "core/ip_address.h"
 #include "dedup/dedup_stage.h"
@@ -75,6 +76,41 @@ int ParseCommand(const std::string& format, const std::string& path, int year, c
   return 0;
 }
 
+// The owner from offline registry files, with the stage's rules around it
+// (an override first, the delegated country last): the record as JSON.
+int OfflineWhois(const core::IpAddress& address, const std::vector<std::string>& registries,
+                 const core::EnrichConfig& enrich) {
+  auto rules = StageRules::Load(enrich);
+  if (!rules.ok()) {
+    std::cerr << "abuseflow whois: " << rules.status().message() << "\n";
+    return 1;
+  }
+  if (auto fixed = (*rules)->Override(address)) {
+    nlohmann::ordered_json j = OwnerJson(*fixed);
+    j["override"] = OverrideNote(*fixed);
+    std::cout << Dump(j, 2) << "\n";
+    return 0;
+  }
+  enrich::OfflineRegistry registry;
+  for (const std::string& path : registries) {
+    if (core::Status s = registry.Load(path); !s.ok()) {
+      std::cerr << "abuseflow whois: " << s.message() << "\n";
+      return 1;
+    }
+  }
+  auto owner = registry.Lookup(address);
+  if (!owner) {
+    std::cerr << "abuseflow whois: no block covers " << address.ToString() << "\n";
+    return 1;
+  }
+  (*rules)->ApplyNeverMail(&*owner);
+  nlohmann::ordered_json delegated = (*rules)->ApplyDelegated(address, &*owner);
+  nlohmann::ordered_json j = OwnerJson(*owner);
+  if (!delegated.is_null()) j["delegated"] = delegated;
+  std::cout << Dump(j, 2) << "\n";
+  return 0;
+}
+
 // Offline registry files (--registry, or a config without the whois source)
 // print the record as JSON; otherwise the WHOIS resolution is shown.
 int WhoisCommand(const std::string& address_text, const std::string& config_path,
@@ -84,31 +120,21 @@ int WhoisCommand(const std::string& address_text, const std::string& config_path
     std::cerr << "abuseflow whois: '" << address_text << "' is not an IPv4 or IPv6 address\n";
     return 2;
   }
-  if (registries.empty() && !config_path.empty()) {
+  core::EnrichConfig enrich;
+  if (!config_path.empty()) {
     auto config = core::LoadConfig(config_path);
     if (!config.ok()) {
       std::cerr << "abuseflow whois: " << config.status().message() << "\n";
       return 2;
     }
-    const std::vector<std::string>& sources = config->enrich.sources;
-    if (std::find(sources.begin(), sources.end(), "whois") != sources.end()) registries.clear();
-    else registries = config->enrich.registry;
+    enrich = config->enrich;
+  }
+  if (registries.empty() && !config_path.empty()) {
+    const std::vector<std::string>& sources = enrich.sources;
+    if (std::find(sources.begin(), sources.end(), "whois") == sources.end()) registries = enrich.registry;
   }
   if (registries.empty()) return WhoisResolveCommand(address_text, config_path, servers, json);
-  enrich::OfflineRegistry registry;
-  for (const std::string& path : registries) {
-    if (core::Status s = registry.Load(path); !s.ok()) {
-      std::cerr << "abuseflow whois: " << s.message() << "\n";
-      return 1;
-    }
-  }
-  auto owner = registry.Lookup(*address);
-  if (!owner) {
-    std::cerr << "abuseflow whois: no block covers " << address->ToString() << "\n";
-    return 1;
-  }
-  std::cout << Dump(OwnerJson(*owner), 2) << "\n";
-  return 0;
+  return OfflineWhois(*address, registries, enrich);
 }
 
 int ConfigCheckCommand(const std::string& path) {

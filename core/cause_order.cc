@@ -22,6 +22,7 @@ CauseOrder::Offered CauseOrder::Offer(Received* r) {
   Pending& p = pending_[stream][e.cause_seq()];
   const uint32_t part = by_shard_ ? e.shard() : 0;
   p.count = by_shard_ ? std::max<uint32_t>(1, e.shard_count()) : 1;
+  if (e.has_end_of_stream()) p.end_senders.insert(e.origin());
   if (p.parts.count(part)) {
     p.copies.push_back(std::move(received));
   } else {
@@ -29,6 +30,12 @@ CauseOrder::Offered CauseOrder::Offer(Received* r) {
   }
   ++held_;
   return Offered::kHeld;
+}
+
+bool CauseOrder::Complete(const Pending& p) const {
+  if (p.parts.size() < p.count) return false;
+  const bool end = p.parts.begin()->second.envelope.has_end_of_stream();
+  return !end || p.end_senders.size() >= end_senders_;
 }
 
 std::optional<CauseOrder::Ready> CauseOrder::Pop(const std::function<bool(const std::string&)>& may_take) {
@@ -43,7 +50,7 @@ std::optional<CauseOrder::Ready> CauseOrder::Pop(const std::function<bool(const 
     if (by_seq.empty() || (may_take && !may_take(stream))) continue;
     uint64_t& next = next_.try_emplace(stream, 1).first->second;
     auto it = by_seq.begin();
-    if (it->first != next || it->second.parts.size() < it->second.count) continue;
+    if (it->first != next || !Complete(it->second)) continue;
     Ready r;
     r.stream = stream;
     r.seq = it->first;

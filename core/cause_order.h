@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ class CauseOrder {
 
   explicit CauseOrder(bool by_shard = false) : by_shard_(by_shard) {}
 
+  // An end of stream is complete only once `n` senders (envelope.origin())
+  // have passed it on: dedup waits for every enrich worker's, since each
+  // sends its end only after the events of that stream it still held.
+  void set_end_senders(uint32_t n) { end_senders_ = n; }
+
   // The next seq expected of `stream` (as restored from the stage's state).
   void Restore(const std::string& stream, uint64_t next) { next_[stream] = next; }
   uint64_t next(const std::string& stream) const;
@@ -52,8 +58,11 @@ class CauseOrder {
     std::map<uint32_t, Received> parts;
     std::vector<Received> copies;
     uint32_t count = 1;
+    std::set<std::string> end_senders;  // origins of the ends of stream among parts and copies
   };
+  bool Complete(const Pending& p) const;
   bool by_shard_;
+  uint32_t end_senders_ = 1;
   std::map<std::string, uint64_t> next_;
   std::map<std::string, std::map<uint64_t, Pending>> pending_;
   std::vector<Received> uncaused_;

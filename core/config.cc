@@ -314,6 +314,7 @@ Status ReadRateLimits(TableReader& r, Limits* c) {
   AF_TRY(r.Duration("backoff", &c->backoff_us));
   AF_TRY(r.Duration("max_backoff", &c->max_backoff_us));
   AF_TRY(r.Duration("max_wait", &c->max_wait_us));
+  AF_TRY(r.Int("concurrency", 1, 1000, &c->concurrency));
   return Status::Ok();
 }
 
@@ -399,6 +400,7 @@ Status ReadEnrich(const toml::table& t, const std::string& base, EnrichConfig* c
   }
   AF_TRY(e.Duration("positive_ttl", &c->positive_ttl_us));
   AF_TRY(e.Duration("negative_ttl", &c->negative_ttl_us));
+  AF_TRY(e.Int("cache_max_entries", 1, 1 << 30, &c->cache_max_entries));
   if (const toml::table* w = e.SubTable("whois", &status)) AF_TRY(ReadWhois(*w, base, &c->whois));
   AF_TRY(status);
   if (const toml::table* r = e.SubTable("rdap", &status)) AF_TRY(ReadRdap(*r, base, &c->rdap));
@@ -430,7 +432,29 @@ Status ReadEnrich(const toml::table& t, const std::string& base, EnrichConfig* c
                                      "' is neither a mailbox nor \"@domain\"");
     }
   }
+  AF_TRY(e.Int("lookup_threads", 0, 256, &c->lookup_threads));
+  AF_TRY(e.Int("max_pending", 1, 10000000, &c->max_pending));
+  AF_TRY(e.Duration("pending_deadline", &c->pending_deadline_us));
   return e.Finish();
+}
+
+Status ReadImap(const toml::table& t, const std::string& base, ImapConfig* c) {
+  TableReader r(t, "notify.imap", base);
+  AF_TRY(r.StringList("mailboxes", &c->mailboxes));
+  for (const std::string& url : c->mailboxes) {
+    if (!url.starts_with("imap://") && !url.starts_with("imaps://")) {
+      return Status::InvalidArgument("key 'notify.imap.mailboxes': '" + url +
+                                     "' must start with imap:// or imaps://");
+    }
+  }
+  AF_TRY(r.String("user", &c->user));
+  AF_TRY(r.String("password", &c->password));
+  AF_TRY(r.Path("password_file", &c->password_file));
+  AF_TRY(r.Bool("starttls", &c->starttls));
+  AF_TRY(r.Path("ca_file", &c->ca_file));
+  AF_TRY(r.Duration("connect_timeout", &c->connect_timeout_us));
+  AF_TRY(r.Duration("timeout", &c->timeout_us));
+  return r.Finish();
 }
 
 Status ReadSmtp(const toml::table& t, const std::string& base, SmtpConfig* c) {
@@ -520,6 +544,8 @@ Status ReadSections(const toml::table& root, const std::string& base, Config* c)
     }
     if (const toml::table* s = n.SubTable("smtp", &status)) AF_TRY(ReadSmtp(*s, base, &c->notify.smtp));
     AF_TRY(status);
+    if (const toml::table* s = n.SubTable("imap", &status)) AF_TRY(ReadImap(*s, base, &c->notify.imap));
+    AF_TRY(status);
     AF_TRY(n.Path("outbox", &c->notify.outbox));
     AF_TRY(n.Duration("window", &c->notify.window_us));
     AF_TRY(n.String("from", &c->notify.from));
@@ -537,6 +563,17 @@ Status ReadSections(const toml::table& root, const std::string& base, Config* c)
     }
     AF_TRY(status);
     AF_TRY(n.Int("max_addresses_per_mail", 1, 1000000, &c->notify.max_addresses_per_mail));
+    AF_TRY(n.Int("samples_per_address", 1, 100, &c->notify.samples_per_address));
+    if (const toml::table* t = n.SubTable("window_by_kind", &status)) {
+      TableReader w(*t, "notify.window_by_kind", base);
+      for (const char* key : {"worm", "scan", "brute_force", "exploit", "ids_alert"}) {
+        int64_t us = 0;
+        AF_TRY(w.Duration(key, &us));
+        if (us > 0) c->notify.window_by_kind[key] = us;
+      }
+      AF_TRY(w.Finish());
+    }
+    AF_TRY(status);
     AF_TRY(n.Finish());
   }
   if (const toml::table* t = r.SubTable("endpoints", &status)) {

@@ -57,8 +57,10 @@ struct WhoisConfig {
   int64_t backoff_us = 60LL * 1000000;  // wait after a limit message, doubling ("backoff"); default 60s
   int64_t max_backoff_us = 3600LL * 1000000;  // ("max_backoff"); default 1h
   int64_t max_wait_us = 30LL * 1000000;  // longest wait for a token or a backoff ("max_wait"); default 30s
+  int concurrency = 2;            // queries in progress per server at most; default 2
   // After an RPSL answer (RIPE, APNIC, AFRINIC, CNNIC) also ask `-m RANGE` for the
-  // block's first-level more specific blocks and cache the answer without
+  // block's first-level more specific blocks (ARIN: `n > PREFIX`, every
+  // level) and cache the answer without
   // them: about one more query per distinct block; default true.
   bool more_specifics = true;
 };
@@ -81,6 +83,7 @@ struct RdapConfig {
   int64_t backoff_us = 60LL * 1000000;  // after a 429 without Retry-After ("backoff"); default 60s
   int64_t max_backoff_us = 3600LL * 1000000;  // longest Retry-After honoured ("max_backoff"); default 1h
   int64_t max_wait_us = 30LL * 1000000;  // longest wait for a token or a Retry-After ("max_wait"); default 30s
+  int concurrency = 2;            // requests in progress per host at most; default 2
 };
 
 // [[enrich.override]]: a fixed owner for some networks, asked before every
@@ -101,6 +104,9 @@ struct EnrichConfig {
   std::vector<std::string> sources;   // default ["rpsl"] (when registry files are given)
   int64_t positive_ttl_us = 7LL * 86400 * 1000000;  // cached answers ("positive_ttl"); default 7d
   int64_t negative_ttl_us = 3600LL * 1000000;  // cached "unknown" ("negative_ttl"); default 1h
+  // Netblock cache entries kept in memory at most; the soonest expiring are
+  // evicted first (enrich/README.md); 1 to 2^30; default 1,000,000.
+  int cache_max_entries = 1000000;
   WhoisConfig whois;
   RdapConfig rdap;
   std::vector<OwnerOverrideConfig> overrides;  // [[enrich.override]]; default none
@@ -117,6 +123,15 @@ struct EnrichConfig {
   // Mailboxes ("abuse@catchall.example") and whole domains ("@deadbox.example")
   // never mailed: removed from every owner record; default none.
   std::vector<std::string> never_mail;
+  // With a network source (whois, rdap): threads that ask the registries
+  // while the stream goes on; an event whose block is not cached waits in
+  // the persisted pending set (enrich/README.md, "Asynchronous lookups").
+  // 0: lookups on the stage's thread, the stream waiting for each; default 8.
+  int lookup_threads = 8;
+  int max_pending = 100000;  // events waiting for a lookup at most (then ingest waits); default 100000
+  // How long an event may wait for its lookup (failures retried with
+  // backoff) before it is passed on unresolved ("pending_deadline"); default 10m.
+  int64_t pending_deadline_us = 600LL * 1000000;
 };
 
 // [dedup.policy]: who gets told when (dedup/README.md explains each rule).
@@ -170,11 +185,30 @@ struct SmtpConfig {
   int64_t drain_timeout_us = 600LL * 1000000;  // at end of stream, keep retrying this long ("drain_timeout"); default 10m
 };
 
+// [notify.imap]: the reporting mailboxes `replies import` reads over IMAP
+// with libcurl (notify/README.md, "Replies and the monthly report").
+struct ImapConfig {
+  std::vector<std::string> mailboxes;  // imap:// or imaps:// URLs of a mailbox ("imap://host/INBOX"); default none
+  std::string user;               // LOGIN user; default none
+  std::string password;           // its password; default none
+  std::string password_file;      // or a file whose first line is it (wins over password); default none
+  bool starttls = false;          // require STARTTLS on imap:// (fail without it); default false
+  std::string ca_file;            // PEM CAs to trust instead of the system's; default none
+  int64_t connect_timeout_us = 30LL * 1000000;  // "connect_timeout"; default 30s
+  int64_t timeout_us = 120LL * 1000000;  // per IMAP command (one message fetched) ("timeout"); default 120s
+};
+
 struct NotifyConfig {
   std::string delivery = "outbox";  // "outbox" (write .eml files only, dry run) or "smtp"; default "outbox"
   SmtpConfig smtp;                // [notify.smtp], used when delivery = "smtp"
+  ImapConfig imap;                // [notify.imap], read by `replies import --config`
   std::string outbox = "outbox";  // folder for .eml files; default "outbox" beside the state
   int64_t window_us = 86400LL * 1000000;  // batching window ("window" = "24h"); default 24 hours
+  // [notify.window_by_kind]: kind variant ("worm", "scan", "brute_force",
+  // "exploit", "ids_alert") -> its own batching window, in a separate report
+  // per contact (notify/README.md, "Batching"); default none (all use window).
+  std::map<std::string, int64_t> window_by_kind;
+  int samples_per_address = 5;    // sample log lines a notice shows per address, 1..100; default 5
   std::string from = "abuse-reports@localhost";  // sender mailbox; default shown
   std::string site = "our network";  // site name quoted in notices
   std::string signature;          // signature block appended to every notice

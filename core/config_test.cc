@@ -274,6 +274,22 @@ contact = "isp@example.net"
   for (const char* text : bad) EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
 }
 
+TEST(ConfigTest, EnrichCacheMaxEntriesIsBoundedAndDefaultsToAMillion) {
+  auto defaults = ParseConfig("", "/");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->enrich.cache_max_entries, 1000000);
+  auto c = ParseConfig("[enrich]\ncache_max_entries = 5000\n", "/");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->enrich.cache_max_entries, 5000);
+  for (const char* text : {"[enrich]\ncache_max_entries = 0\n", "[enrich]\ncache_max_entries = -5\n",
+                           "[enrich]\ncache_max_entries = 2147483647\n",
+                           "[enrich]\ncache_max_entries = \"1M\"\n"}) {
+    auto bad = ParseConfig(text, "/");
+    ASSERT_FALSE(bad.ok()) << text;
+    EXPECT_NE(bad.status().message().find("cache_max_entries"), std::string::npos) << text;
+  }
+}
+
 TEST(ConfigTest, UserFormatsTimeZonesAndHostResolution) {
   auto c = ParseConfig(R"(
 [[ingest.format]]
@@ -368,6 +384,56 @@ TEST(ConfigTest, NotifySmtpDelivery) {
                            "[notify.smtp]\nport = 25\n"}) {
     EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
   }
+}
+
+TEST(ConfigTest, NotifyImapMailboxes) {
+  auto c = ParseConfig(
+      "[notify.imap]\nmailboxes = [\"imaps://mail.example.net/INBOX\", \"imap://127.0.0.1:1143/Abuse\"]\n"
+      "user = \"reports\"\npassword_file = \"imap.password\"\nstarttls = true\n"
+      "ca_file = \"ca.pem\"\ntimeout = \"10s\"\n",
+      "/srv");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->notify.imap.mailboxes.size(), 2u);
+  EXPECT_EQ(c->notify.imap.user, "reports");
+  EXPECT_EQ(c->notify.imap.password_file, "/srv/imap.password");
+  EXPECT_EQ(c->notify.imap.ca_file, "/srv/ca.pem");
+  EXPECT_TRUE(c->notify.imap.starttls);
+  EXPECT_EQ(c->notify.imap.timeout_us, 10LL * 1000000);
+  EXPECT_TRUE(ParseConfig("", "/")->notify.imap.mailboxes.empty());
+  for (const char* text : {"[notify.imap]\nmailboxes = [\"pop3://x/INBOX\"]\n",
+                           "[notify.imap]\nfolder = \"INBOX\"\n"}) {
+    EXPECT_FALSE(ParseConfig(text, "/").ok()) << text;
+  }
+}
+
+TEST(ConfigTest, NotifyWindowByKindAndSamplesPerAddress) {
+  auto c = ParseConfig(
+      "[notify]\nsamples_per_address = 12\n[notify.window_by_kind]\nworm = \"1h\"\n"
+      "brute_force = \"30m\"\n",
+      "/");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->notify.samples_per_address, 12);
+  EXPECT_EQ(c->notify.window_by_kind,
+            (std::map<std::string, int64_t>{{"brute_force", 1800LL * 1000000},
+                                            {"worm", 3600LL * 1000000}}));
+  auto d = ParseConfig("", "/");
+  EXPECT_EQ(d->notify.samples_per_address, 5);
+  EXPECT_TRUE(d->notify.window_by_kind.empty());
+  for (const char* bad : {"[notify]\nsamples_per_address = 0\n",
+                          "[notify]\nsamples_per_address = 101\n"}) {
+    auto e = ParseConfig(bad, "/");
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_NE(e.status().message().find("notify.samples_per_address"), std::string::npos);
+    EXPECT_NE(e.status().message().find("between 1 and 100"), std::string::npos)
+        << e.status().message();
+  }
+  auto unknown = ParseConfig("[notify.window_by_kind]\nport-scan = \"1h\"\n", "/");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("notify.window_by_kind.port-scan"), std::string::npos)
+      << unknown.status().message();
+  auto zero = ParseConfig("[notify.window_by_kind]\nworm = \"0s\"\n", "/");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("notify.window_by_kind.worm"), std::string::npos);
 }
 
 TEST(ConfigTest, MissingFileNamesThePath) {

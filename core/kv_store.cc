@@ -51,13 +51,15 @@ Result<std::optional<std::string>> KvStore::Get(std::string_view key) const {
   return std::optional<std::string>(std::move(value));
 }
 
-Status KvStore::Write(const Batch& batch) {
+Status KvStore::Write(const Batch& batch) { return Write(batch, options_.sync_writes); }
+
+Status KvStore::Write(const Batch& batch, bool sync) {
   if (options_.read_only) return Status::InvalidArgument("database is open read-only");
   rocksdb::WriteBatch wb;
   for (const auto& [k, v] : batch.puts_) wb.Put(k, v);
   for (const auto& k : batch.deletes_) wb.Delete(k);
   rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_writes;
+  wo.sync = sync;
   return FromRocks(db_->Write(wo, &wb), "write failed");
 }
 

@@ -51,6 +51,8 @@ class KvStore {
 
   Result<std::optional<std::string>> Get(std::string_view key) const;
   Status Write(const Batch& batch);
+  // With `sync`, the WAL is fsynced before it returns, whatever sync_writes says.
+  Status Write(const Batch& batch, bool sync);
   // Calls `fn(key, value)` for every key starting with `prefix`, in key order,
   // until it returns false.
   Status Scan(std::string_view prefix,

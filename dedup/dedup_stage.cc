@@ -115,11 +115,20 @@ core::Status DedupStage::Apply(core::CauseOrder::Ready& ready, Run_& run) {
   return core::Status::Ok();
 }
 
-// Sends what each stream's lane has credit for.
+// Sends what each stream's lane has credit for. An end of stream waits
+// while another lane has batches unsent: what enrich settled late for that
+// stream (its deferred stream's batches, applied before the end came) must
+// reach notify before the end that flushes the reports.
 core::Status DedupStage::SendReady(Run_& run) {
+  auto others_unsent = [&run](const std::string& stream) {
+    return std::any_of(run.lanes.begin(), run.lanes.end(), [&](const auto& l) {
+      return l.first != stream && !l.second.unsent.empty() && !l.second.unsent.front().has_end_of_stream();
+    });
+  };
   for (auto& [stream, lane] : run.lanes) {
     while (!lane.unsent.empty() && lane.in_flight < kLaneWindow) {
       v1::Envelope& next = lane.unsent.front();
+      if (next.has_end_of_stream() && others_unsent(stream)) break;
       if (core::Status s = run.sender->Send(&next, 0); !s.ok()) return s;
       run.lane_of[next.batch_seq()] = stream;
       ++lane.in_flight;
@@ -149,6 +158,7 @@ core::Status DedupStage::Run() {
   auto store = HistoryStore::Open(HistoryDir(config_.state_dir), false, kDefaultHistoryCache);
   if (!store.ok()) return store.status();
   run.store = std::move(store).value();
+  run.order.set_end_senders(static_cast<uint32_t>(std::max(1, links_.upstream_workers)));
   if (core::Status s = run.link.Load(run.store->raw(), &run.order); !s.ok()) return s;
   auto receiver = core::BatchReceiver::Bind(*links_.context, links_.input, links_.security);
   if (!receiver.ok()) return receiver.status();

@@ -3,13 +3,19 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <atomic>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "core/log.h"
 #include "core/stage_metrics.h"
 #include "enrich/asn_table.h"
+#include "enrich/deferred_events.h"
 #include "enrich/delegated_stats.h"
 #include "enrich/enricher.h"
+#include "enrich/lookup_pool.h"
 #include "enrich/never_mail.h"
 #include "enrich/offline_registry.h"
 #include "enrich/owner_cache.h"
@@ -35,9 +41,43 @@ struct Sources {
   OfflineRegistry registry;
   std::unique_ptr<WhoisSource> whois;
   std::unique_ptr<RdapSource> rdap;
+  std::optional<RdapBootstrap> bootstrap;
   std::vector<OwnerSource*> order;
+  std::vector<std::string> names;  // of `order`
   bool networked() const { return whois || rdap; }
+  // The lookup threads' own network sources (made by ChainFactory), for
+  // their counters once the pool has stopped.
+  std::vector<WhoisSource*> pool_whois;
+  std::vector<RdapSource*> pool_rdap;
+  std::mutex registry_mu;
+  std::atomic<uint64_t> raw_write_errors{0};  // raw WHOIS answers not persisted
 };
+
+// Makes each lookup thread's chain: its own WHOIS and RDAP sources sharing
+// the stage's rate limiters (and answer sink), the registry behind a lock.
+LookupPool::ChainFactory ChainFactory(const core::EnrichConfig& c, Sources* s) {
+  return [&c, s] {
+    auto chain = std::make_unique<SourceChain>();
+    for (const std::string& name : s->names) {
+      if (name == "rpsl") {
+        chain->owned.push_back(std::make_unique<LockedSource>(&s->registry, &s->registry_mu));
+      } else if (name == "whois") {
+        auto whois = std::make_unique<WhoisSource>(std::make_unique<WhoisResolver>(c.whois));
+        whois->resolver().ShareLimiter(s->whois->resolver().limiter());
+        whois->set_answer_sink(s->whois->answer_sink());
+        s->pool_whois.push_back(whois.get());
+        chain->owned.push_back(std::move(whois));
+      } else if (name == "rdap") {
+        auto rdap = std::make_unique<RdapSource>(c.rdap, *s->bootstrap);
+        rdap->ShareLimiter(s->rdap->limiter());
+        s->pool_rdap.push_back(rdap.get());
+        chain->owned.push_back(std::move(rdap));
+      }
+      chain->order.push_back(chain->owned.back().get());
+    }
+    return chain;
+  };
+}
 
 core::Status MakeSources(const core::EnrichConfig& c, Sources* s) {
   std::vector<std::string> names = c.sources;
@@ -52,14 +92,18 @@ core::Status MakeSources(const core::EnrichConfig& c, Sources* s) {
             "enrich.sources names \"rpsl\" but enrich.registry is empty");
       }
       s->order.push_back(&s->registry);
+      s->names.push_back(name);
     } else if (name == "whois" && !s->whois) {
       s->whois = std::make_unique<WhoisSource>(std::make_unique<WhoisResolver>(c.whois));
       s->order.push_back(s->whois.get());
+      s->names.push_back(name);
     } else if (name == "rdap" && !s->rdap) {
       auto bootstrap = LoadRdapBootstrap(c.rdap);
       if (!bootstrap.ok()) return bootstrap.status();
+      s->bootstrap = *bootstrap;
       s->rdap = std::make_unique<RdapSource>(c.rdap, std::move(*bootstrap));
       s->order.push_back(s->rdap.get());
+      s->names.push_back(name);
     }
   }
   return core::Status::Ok();
@@ -88,6 +132,7 @@ core::Result<std::unique_ptr<OwnerCacheStore>> OpenStore(const core::Config& con
                                                          EnrichStageStats* stats) {
   auto store = OwnerCacheStore::Open(OwnerCacheDir(config.state_dir), false);
   if (!store.ok()) return store.status();
+  (*store)->FollowEvictions(cache, &stats->cache_write_errors);
   uint64_t corrupt = 0;
   auto loaded = (*store)->Load(cache, NowUs(), &corrupt);
   if (!loaded.ok()) return loaded.status();
@@ -101,11 +146,13 @@ core::Result<std::unique_ptr<OwnerCacheStore>> OpenStore(const core::Config& con
   });
   int64_t ttl = config.enrich.positive_ttl_us;
   if (!sources->whois) return store;
+  // Called from the lookup threads too.
   sources->whois->set_answer_sink(
-      [raw_store, stats, ttl](const v1::OwnerRecord& record, const std::string& raw) {
+      [raw_store, errors = &sources->raw_write_errors, ttl](const v1::OwnerRecord& record,
+                                                            const std::string& raw) {
         if (record.cidrs_size() == 0) return;
         int64_t expires = ttl > 0 ? NowUs() + ttl : 0;
-        if (!raw_store->PutRaw(record.cidrs(0), raw, expires).ok()) ++stats->cache_write_errors;
+        if (!raw_store->PutRaw(record.cidrs(0), raw, expires).ok()) ++*errors;
       });
   return store;
 }
@@ -117,14 +164,19 @@ void CollectStats(const Enricher& enricher, const Sources& sources, EnrichStageS
   stats->overridden = enricher.stats().overridden;
   stats->never_mail_removed = enricher.stats().never_mail_removed;
   stats->country_from_delegated = enricher.stats().country_from_delegated;
-  if (sources.whois) {
-    stats->whois_queries = sources.whois->stats().queries;
-    stats->whois_more_specific_queries = sources.whois->stats().more_specific_queries;
+  std::vector<const WhoisSource*> whois(sources.pool_whois.begin(), sources.pool_whois.end());
+  if (sources.whois) whois.push_back(sources.whois.get());
+  for (const WhoisSource* w : whois) {
+    stats->whois_queries += w->stats().queries;
+    stats->whois_more_specific_queries += w->stats().more_specific_queries;
   }
-  if (sources.rdap) {
-    stats->rdap_queries = sources.rdap->stats().queries;
-    stats->rdap_failures = sources.rdap->stats().failures;
+  std::vector<const RdapSource*> rdap(sources.pool_rdap.begin(), sources.pool_rdap.end());
+  if (sources.rdap) rdap.push_back(sources.rdap.get());
+  for (const RdapSource* r : rdap) {
+    stats->rdap_queries += r->stats().queries;
+    stats->rdap_failures += r->stats().failures;
   }
+  stats->cache_write_errors += sources.raw_write_errors.load();
 }
 
 // The cache's counters on the metrics endpoint, moved by what each batch
@@ -146,8 +198,10 @@ struct CacheMetrics {
 }  // namespace
 
 // Enriches one event batch into one part per shard and sends the parts.
+// With `deferred`, an event whose block is not cached waits there (written
+// before the parts go) instead of holding up the batch.
 core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, core::BatchSender& sender,
-                                  UpstreamAcks& acks) {
+                                  UpstreamAcks& acks, DeferredEvents* deferred) {
   const size_t shards = sender.peers();
   std::vector<v1::Envelope> out(shards);
   const v1::Envelope& in = received.envelope;
@@ -158,19 +212,32 @@ core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, 
   }
   if (in.has_events()) {
     const uint64_t forwarded_before = stats_.events, events_before = stats_.events + stats_.rejected;
+    core::KvStore::Batch waiting;
+    const int64_t now = NowUs();
+    int index = 0;
     for (v1::ProbeEvent& event : *received.envelope.mutable_events()->mutable_events()) {
+      ++index;
       auto address = core::IpAddress::FromBytes(event.src());
       if (!address) {
         ++stats_.rejected;
         metrics_.RejectedFor("no_source_address").Increment();
         continue;
       }
+      ++stats_.events;
+      std::optional<v1::OwnerRecord> owner =
+          deferred ? enricher.ResolveKnown(*address) : enricher.Resolve(*address);
+      if (!owner) {
+        deferred->Defer(std::move(event), *address, in.cause_origin(), in.cause_seq(), index, now, &waiting);
+        continue;
+      }
       int shard = ShardOf(event.src(), static_cast<int>(shards));
       v1::EnrichedEvent* enriched = out[shard].mutable_enriched()->add_events();
-      *enriched->mutable_owner() = enricher.Resolve(*address);
+      *enriched->mutable_owner() = *std::move(owner);
       *enriched->mutable_event() = std::move(event);
-      ++stats_.events;
       ++stats_.shard_events[shard];
+    }
+    if (!waiting.empty()) {
+      if (core::Status s = deferred->Commit(waiting); !s.ok()) return s;
     }
     ++stats_.batches;
     metrics_.events_in.Increment(stats_.events + stats_.rejected - events_before);
@@ -196,8 +263,10 @@ core::Status EnrichStage::Run() {
     return s;
   }
   OverrideSource overrides(config_.enrich.overrides, std::move(asn_table));
-  OwnerCache cache({config_.enrich.positive_ttl_us, config_.enrich.negative_ttl_us, nullptr,
-                    [&never_mail](v1::OwnerRecord* r) { never_mail.Apply(r); }});
+  OwnerCache::Options cache_options{config_.enrich.positive_ttl_us, config_.enrich.negative_ttl_us, nullptr,
+                                    [&never_mail](v1::OwnerRecord* r) { never_mail.Apply(r); }};
+  cache_options.max_entries = static_cast<size_t>(config_.enrich.cache_max_entries);
+  OwnerCache cache(std::move(cache_options));
   std::unique_ptr<OwnerCacheStore> store;
   if (sources.networked()) {
     auto opened = OpenStore(config_, &sources, &cache, &stats_);
@@ -221,44 +290,94 @@ core::Status EnrichStage::Run() {
   enricher.set_overrides(&overrides);
   enricher.set_never_mail(&never_mail);
   if (!delegated.empty()) enricher.set_delegated(&delegated, config_.enrich.delegated_country == "always");
-  UpstreamAcks acks;
-  CacheMetrics cache_metrics;
-  std::set<std::string> ended;  // streams whose end every shard has acknowledged
-  (*sender)->set_ack_handler([&](uint64_t seq) {
-    for (core::Received& done : acks.Acked(seq)) {
-      if (done.envelope.has_end_of_stream()) ended.insert(done.envelope.cause_origin());
-      (*receiver)->Ack(done);
-    }
-  });
-  core::Status status;
-  while (static_cast<int>(ended.size()) < links_.streams || acks.pending() > 0) {
-    if (core::StopRequested()) {
-      status = core::Status::Unavailable("stop requested");
-      break;
-    }
-    auto received = (*receiver)->Receive(std::chrono::milliseconds((*sender)->in_flight() > 0 ? 1 : 50));
-    if (received && (received->envelope.has_events() || received->envelope.has_end_of_stream())) {
-      if (!acks.Start(*received)) {
-        ++stats_.resends_ignored;
-      } else if (status = Forward(*received, enricher, **sender, acks); !status.ok()) {
-        break;
-      }
-      cache_metrics.Update(enricher);
-    }
-    if (status = (*sender)->Poll(std::chrono::milliseconds(0)); !status.ok()) break;
+  std::unique_ptr<LookupPool> pool;
+  std::unique_ptr<DeferredEvents> deferred;
+  if (store && config_.enrich.lookup_threads > 0) {
+    pool = std::make_unique<LookupPool>(config_.enrich.lookup_threads, ChainFactory(config_.enrich, &sources));
+    deferred = std::make_unique<DeferredEvents>(&store->raw(), &enricher, pool.get(), sender->get(), links_.name,
+                                                config_.enrich.pending_deadline_us);
+    if (core::Status s = deferred->Restore(NowUs()); !s.ok()) return s;
+    if (deferred->stats().restored > 0) log->info("pending restored={}", deferred->stats().restored);
   }
+  core::Status status = Loop(enricher, **receiver, **sender, deferred.get());
+  if (pool) pool->Stop();
   CollectStats(enricher, sources, &stats_);
+  stats_.cache_evictions = cache.evictions();
+  if (deferred) stats_.deferred = deferred->stats();
   stats_.transport = (*sender)->stats();
   if (!status.ok()) return status;
   log->info(
       "done events={} cache_hits={} registry_queries={} whois_queries={} "
       "whois_more_specific_queries={} unresolved={} "
       "overridden={} never_mail_removed={} country_from_delegated={} rdap_queries={} "
-      "rdap_failures={} shards={} resent={}",
+      "rdap_failures={} deferred={} lookups={} lookup_failures={} expired={} cache_evictions={} shards={} "
+      "resent={}",
       stats_.events, stats_.cache_hits, stats_.source_queries, stats_.whois_queries,
       stats_.whois_more_specific_queries, stats_.unresolved, stats_.overridden, stats_.never_mail_removed,
-      stats_.country_from_delegated, stats_.rdap_queries, stats_.rdap_failures,
-      links_.outputs.size(), stats_.transport.resent);
+      stats_.country_from_delegated, stats_.rdap_queries, stats_.rdap_failures, stats_.deferred.deferred,
+      stats_.deferred.lookups, stats_.deferred.failures, stats_.deferred.expired, stats_.cache_evictions,
+      links_.outputs.size(),
+      stats_.transport.resent);
+  return core::Status::Ok();
+}
+
+// Receives, enriches and forwards until every stream has ended and been
+// acknowledged (and nothing waits for a lookup), or a stop is requested. An
+// end of stream waits while events of its stream wait for their owner.
+core::Status EnrichStage::Loop(Enricher& enricher, core::BatchReceiver& receiver, core::BatchSender& sender,
+                               DeferredEvents* deferred) {
+  UpstreamAcks acks;
+  CacheMetrics cache_metrics;
+  core::Gauge& waiting = core::MetricsRegistry::Global().GetGauge(
+      "abuseflow_enrich_pending_events", "Events waiting for their owner lookup (enrich.lookup_threads)");
+  std::set<std::string> ended;  // streams whose end every shard has acknowledged
+  std::vector<core::Received> held_ends;  // ends of streams whose events still wait
+  sender.set_ack_handler([&](uint64_t seq) {
+    if (deferred && deferred->OnAck(seq)) return;
+    for (core::Received& done : acks.Acked(seq)) {
+      if (done.envelope.has_end_of_stream()) ended.insert(done.envelope.cause_origin());
+      receiver.Ack(done);
+    }
+  });
+  const int shards = static_cast<int>(sender.peers());
+  const size_t max_pending = static_cast<size_t>(config_.enrich.max_pending);
+  while (static_cast<int>(ended.size()) < links_.streams || acks.pending() > 0 ||
+         (deferred && !deferred->idle())) {
+    if (core::StopRequested()) return core::Status::Unavailable("stop requested");
+    const bool busy = sender.in_flight() > 0 || (deferred && !deferred->idle());
+    // A full pending set stops the intake: ingest keeps the rest (its window and journal).
+    std::optional<core::Received> received;
+    if (!deferred || deferred->waiting() < max_pending) {
+      received = receiver.Receive(std::chrono::milliseconds(busy ? 1 : 50));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (received && (received->envelope.has_events() || received->envelope.has_end_of_stream())) {
+      if (!acks.Start(*received)) {
+        ++stats_.resends_ignored;
+      } else if (received->envelope.has_end_of_stream() && deferred &&
+                 deferred->Holds(received->envelope.cause_origin())) {
+        held_ends.push_back(std::move(*received));
+      } else if (core::Status s = Forward(*received, enricher, sender, acks, deferred); !s.ok()) {
+        return s;
+      }
+      cache_metrics.Update(enricher);
+    }
+    if (deferred) {
+      if (core::Status s = deferred->Step(NowUs(), shards); !s.ok()) return s;
+      waiting.Set(static_cast<double>(deferred->waiting()));
+      for (auto it = held_ends.begin(); it != held_ends.end();) {
+        if (deferred->Holds(it->envelope.cause_origin())) {
+          ++it;
+          continue;
+        }
+        if (core::Status s = Forward(*it, enricher, sender, acks, deferred); !s.ok()) return s;
+        it = held_ends.erase(it);
+      }
+      cache_metrics.Update(enricher);
+    }
+    if (core::Status s = sender.Poll(std::chrono::milliseconds(0)); !s.ok()) return s;
+  }
   return core::Status::Ok();
 }
 

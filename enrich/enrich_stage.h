@@ -7,11 +7,13 @@
 #include "core/config.h"
 #include "core/stage_links.h"
 #include "core/stage_metrics.h"
+#include "enrich/deferred_events.h"
 #include "enrich/upstream_acks.h"
 
 namespace abuseflow::enrich {
 
 class Enricher;
+class DeferredEvents;
 
 struct EnrichStageStats {
   uint64_t batches = 0;
@@ -27,6 +29,7 @@ struct EnrichStageStats {
   uint64_t cache_loaded = 0;        // entries restored from the persistent cache at start
   uint64_t cache_corrupt = 0;       // persisted entries that did not parse (skipped)
   uint64_t cache_write_errors = 0;  // entries that could not be persisted
+  uint64_t cache_evictions = 0;     // entries evicted by enrich.cache_max_entries
   uint64_t overridden = 0;          // events answered by an [[enrich.override]]
   uint64_t never_mail_removed = 0;  // mailboxes removed from fresh answers (never_mail)
   uint64_t country_from_delegated = 0;  // events whose country enrich.delegated set
@@ -34,6 +37,7 @@ struct EnrichStageStats {
   uint64_t asn_table_malformed = 0;  // lines of enrich.asn_table skipped
   std::vector<uint64_t> shard_events;  // events sent to each dedup shard
   uint64_t resends_ignored = 0;     // upstream batches received again while still in work
+  DeferredStats deferred;           // events that waited for a lookup (enrich.lookup_threads)
   core::TransportStats transport;   // the link to dedup
 };
 
@@ -60,7 +64,9 @@ class EnrichStage {
 
  private:
   core::Status Forward(core::Received& received, Enricher& enricher, core::BatchSender& sender,
-                       UpstreamAcks& acks);
+                       UpstreamAcks& acks, DeferredEvents* deferred);
+  core::Status Loop(Enricher& enricher, core::BatchReceiver& receiver, core::BatchSender& sender,
+                    DeferredEvents* deferred);
 
   const core::Config& config_;
   core::StageLinks links_;

@@ -39,47 +39,18 @@ std::vector<core::IpPrefix> ClipTo(const std::vector<core::IpPrefix>& scope,
 
 }  // namespace
 
-v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
-  bool overridden = false;
-  v1::OwnerRecord record = Lookup(address, &overridden);
-  if (!overridden && delegated_ != nullptr) SetCountry(address, &record);
-  return record;
-}
-
-void Enricher::SetCountry(const core::IpAddress& address, v1::OwnerRecord* record) {
-  if (!delegated_always_ && !record->country().empty()) return;
-  auto match = delegated_->Lookup(address);
-  if (!match || match->country == record->country()) return;
-  record->set_country(std::string(match->country));
-  ++stats_.country_from_delegated;
-}
-
-v1::OwnerRecord Enricher::Lookup(const core::IpAddress& address, bool* overridden) {
-  std::optional<core::IpPrefix> free;  // around the address, clear of every override
-  if (overrides_ != nullptr && !overrides_->empty()) {
-    if (const v1::OwnerRecord* fixed = overrides_->Lookup(address)) {
-      ++stats_.overridden;
-      *overridden = true;
-      v1::OwnerRecord record = *fixed;
-      if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&record);
-      return record;
-    }
-    free = overrides_->FreeScope(address);
-  }
-  if (const v1::OwnerRecord* cached = cache_->Lookup(address)) {
-    ++stats_.cache_hits;
-    if (!cached->unresolved()) return *cached;
-    ++stats_.unresolved;
-    return Unresolved(address);
-  }
+SourceAnswer AskSources(const std::vector<OwnerSource*>& sources, const core::IpAddress& address,
+                        const std::optional<core::IpPrefix>& free) {
+  SourceAnswer out;
   // A later source's answer is cached only where the earlier sources said no:
   // they may know a more specific block elsewhere in its scope, and never
   // over an override prefix.
   std::optional<core::IpPrefix> limit;
-  for (OwnerSource* source : sources_) {
-    ++stats_.source_queries;
+  for (OwnerSource* source : sources) {
+    ++out.queries;
     std::optional<v1::OwnerRecord> record = source->Lookup(address);
     if (!record) {
+      out.failed = out.failed || source->last_failed();
       core::IpPrefix no = Around(address, source->AnswerScope(address, nullptr));
       if (!limit || no.length() > limit->length()) limit = no;
       continue;
@@ -90,15 +61,83 @@ v1::OwnerRecord Enricher::Lookup(const core::IpAddress& address, bool* overridde
     bool covers = std::any_of(scope.begin(), scope.end(),
                               [&](const core::IpPrefix& p) { return p.Contains(address); });
     if (!covers) scope.emplace_back(address, address.bit_width());
-    if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&*record);
-    cache_->Insert(*record, scope);
-    return *std::move(record);
+    out.record = std::move(record);
+    out.scope = std::move(scope);
+    out.failed = false;
+    return out;
   }
-  ++stats_.unresolved;
-  v1::OwnerRecord record = Unresolved(address);
   core::IpPrefix negative = limit ? *limit : DefaultNegativeScope(address);
   if (free && free->length() > negative.length()) negative = *free;
-  cache_->Insert(record, {negative});
+  out.scope = {negative};
+  return out;
+}
+
+v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
+  if (std::optional<v1::OwnerRecord> known = ResolveKnown(address)) return *std::move(known);
+  return Settle(address, AskSources(sources_, address, FreeScope(address)));
+}
+
+void Enricher::SetCountry(const core::IpAddress& address, v1::OwnerRecord* record) {
+  if (delegated_ == nullptr) return;
+  if (!delegated_always_ && !record->country().empty()) return;
+  auto match = delegated_->Lookup(address);
+  if (!match || match->country == record->country()) return;
+  record->set_country(std::string(match->country));
+  ++stats_.country_from_delegated;
+}
+
+bool Enricher::Knows(const core::IpAddress& address) const {
+  if (overrides_ != nullptr && !overrides_->empty() && overrides_->Lookup(address) != nullptr) return true;
+  return cache_->Lookup(address) != nullptr;
+}
+
+std::optional<core::IpPrefix> Enricher::FreeScope(const core::IpAddress& address) const {
+  if (overrides_ == nullptr || overrides_->empty()) return std::nullopt;
+  return overrides_->FreeScope(address);
+}
+
+std::optional<v1::OwnerRecord> Enricher::ResolveKnown(const core::IpAddress& address) {
+  if (overrides_ != nullptr && !overrides_->empty()) {
+    if (const v1::OwnerRecord* fixed = overrides_->Lookup(address)) {
+      ++stats_.overridden;
+      v1::OwnerRecord record = *fixed;
+      if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&record);
+      return record;
+    }
+  }
+  const v1::OwnerRecord* cached = cache_->Lookup(address);
+  if (cached == nullptr) return std::nullopt;
+  ++stats_.cache_hits;
+  v1::OwnerRecord record = *cached;
+  if (record.unresolved()) {
+    ++stats_.unresolved;
+    record = Unresolved(address);
+  }
+  SetCountry(address, &record);
+  return record;
+}
+
+v1::OwnerRecord Enricher::Settle(const core::IpAddress& address, SourceAnswer answer) {
+  stats_.source_queries += answer.queries;
+  v1::OwnerRecord record;
+  if (answer.record) {
+    record = *std::move(answer.record);
+    if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&record);
+    cache_->Insert(record, answer.scope);
+  } else {
+    ++stats_.unresolved;
+    record = Unresolved(address);
+    cache_->Insert(record, answer.scope);
+  }
+  SetCountry(address, &record);
+  return record;
+}
+
+v1::OwnerRecord Enricher::GiveUp(const core::IpAddress& address) {
+  ++stats_.unresolved;
+  v1::OwnerRecord record = Unresolved(address);
+  cache_->Insert(record, {core::IpPrefix(address, address.bit_width())});
+  SetCountry(address, &record);
   return record;
 }
 

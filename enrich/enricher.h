@@ -1,10 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "abuseflow/v1/events.pb.h"
 #include "core/ip_address.h"
+#include "core/ip_prefix.h"
 #include "enrich/delegated_stats.h"
 #include "enrich/never_mail.h"
 #include "enrich/owner_cache.h"
@@ -12,6 +14,24 @@
 #include "enrich/owner_source.h"
 
 namespace abuseflow::enrich {
+
+// What the sources said about an address, before it is cached (AskSources).
+struct SourceAnswer {
+  std::optional<v1::OwnerRecord> record;  // the first answer; never-mail not applied yet
+  // Where the answer holds around the address: the record's scope, or the
+  // negative scope when no source knew it.
+  std::vector<core::IpPrefix> scope;
+  bool failed = false;    // no answer, and a source could not be asked: not final
+  uint64_t queries = 0;   // sources asked
+};
+
+// Asks `sources` in order for `address`, without any cache: the first answer
+// with its scope (OwnerSource::AnswerScope), clipped to where the earlier
+// sources said "unknown" and to `free` (the part around the address clear
+// of every override); always covering the address. Blocks if a source does;
+// calls the sources from the calling thread only.
+SourceAnswer AskSources(const std::vector<OwnerSource*>& sources, const core::IpAddress& address,
+                        const std::optional<core::IpPrefix>& free);
 
 struct EnricherStats {
   uint64_t cache_hits = 0;      // answers from the cache, negative ones included
@@ -56,12 +76,27 @@ class Enricher {
 
   // The owner record of the block containing `address`; a record with
   // `unresolved` set and first = last = `address` when no source knows it.
+  // Resolve = ResolveKnown, else Settle(AskSources(...)).
   v1::OwnerRecord Resolve(const core::IpAddress& address);
+
+  // The steps of Resolve, for lookups made on other threads (LookupPool):
+  // the answer of an override or the cache, nullopt on a miss;
+  std::optional<v1::OwnerRecord> ResolveKnown(const core::IpAddress& address);
+  // whether ResolveKnown would answer (counts nothing);
+  bool Knows(const core::IpAddress& address) const;
+  // the scope to pass to AskSources;
+  std::optional<core::IpPrefix> FreeScope(const core::IpAddress& address) const;
+  // the record of a fresh answer, cached as Resolve caches it;
+  v1::OwnerRecord Settle(const core::IpAddress& address, SourceAnswer answer);
+  // or, when the lookup kept failing past its deadline, an `unresolved`
+  // record, cached for the address alone (negative TTL), as the synchronous
+  // path caches a failure.
+  v1::OwnerRecord GiveUp(const core::IpAddress& address);
+  const std::vector<OwnerSource*>& sources() const { return sources_; }
 
   const EnricherStats& stats() const { return stats_; }
 
  private:
-  v1::OwnerRecord Lookup(const core::IpAddress& address, bool* overridden);
   void SetCountry(const core::IpAddress& address, v1::OwnerRecord* record);
 
   std::vector<OwnerSource*> sources_;

@@ -11,6 +11,7 @@ namespace {
 
 constexpr std::string_view kEntry = "c/";
 constexpr std::string_view kRaw = "r/";
+constexpr std::string_view kEvictions = "m/evictions";
 
 std::string WithExpiry(int64_t expires_us, std::string_view payload) {
   uint64_t be = htobe64(static_cast<uint64_t>(expires_us));
@@ -48,7 +49,36 @@ core::Result<std::unique_ptr<OwnerCacheStore>> OwnerCacheStore::Open(const std::
   options.read_only = read_only;
   auto kv = core::KvStore::Open(dir, options);
   if (!kv.ok()) return kv.status();
-  return std::unique_ptr<OwnerCacheStore>(new OwnerCacheStore(std::move(*kv)));
+  std::unique_ptr<OwnerCacheStore> store(new OwnerCacheStore(std::move(*kv)));
+  auto evictions = store->ReadEvictions();
+  if (!evictions.ok()) return evictions.status();
+  store->evictions_ = *evictions;
+  return store;
+}
+
+core::Result<uint64_t> OwnerCacheStore::ReadEvictions() const {
+  auto value = kv_->Get(std::string(kEvictions));
+  if (!value.ok()) return value.status();
+  int64_t count = 0;
+  std::string_view rest;
+  if (!value->has_value() || !SplitExpiry(**value, &count, &rest)) return uint64_t{0};
+  return static_cast<uint64_t>(count);
+}
+
+core::Status OwnerCacheStore::Evict(const core::IpPrefix& prefix) {
+  core::KvStore::Batch batch;
+  batch.Delete(std::string(kEntry) + prefix.ToString());
+  batch.Delete(std::string(kRaw) + prefix.ToString());
+  batch.Put(std::string(kEvictions), WithExpiry(static_cast<int64_t>(evictions_ + 1), ""));
+  if (core::Status s = kv_->Write(batch); !s.ok()) return s;
+  ++evictions_;
+  return core::Status::Ok();
+}
+
+void OwnerCacheStore::FollowEvictions(OwnerCache* cache, uint64_t* write_errors) {
+  cache->set_evict_hook([this, write_errors](const core::IpPrefix& prefix) {
+    if (!Evict(prefix).ok()) ++*write_errors;
+  });
 }
 
 core::Status OwnerCacheStore::Put(const core::IpPrefix& prefix, const v1::OwnerRecord& record,
@@ -135,6 +165,7 @@ core::Result<OwnerCacheStats> OwnerCacheStore::Stats(int64_t now_us) const {
     return true;
   });
   if (!s.ok()) return s;
+  stats.evictions = evictions_;
   return stats;
 }
 

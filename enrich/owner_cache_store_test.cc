@@ -111,6 +111,46 @@ TEST_F(OwnerCacheStoreTest, PurgeWithinAPrefixOrAll) {
   EXPECT_EQ((*store)->Stats(now_)->entries, 0u);
 }
 
+TEST_F(OwnerCacheStoreTest, EvictedEntriesLeaveTheStoreAndARestartLoadsAtMostTheBound) {
+  {
+    auto store = OwnerCacheStore::Open(dir_.string(), false);
+    ASSERT_TRUE(store.ok());
+    // A first run with a larger bound persisted four entries.
+    for (int i = 0; i < 4; ++i) {
+      std::string cidr = "10." + std::to_string(i) + ".0.0/16";
+      ASSERT_TRUE((*store)->Put(Prefix(cidr), Record("N" + std::to_string(i), cidr), 2000 + i).ok());
+    }
+    ASSERT_TRUE((*store)->PutRaw("10.0.0.0/16", "inetnum: 10.0.0.0/16\n", 2000).ok());
+  }
+  auto store = OwnerCacheStore::Open(dir_.string(), false);
+  ASSERT_TRUE(store.ok());
+  OwnerCache::Options options = Options();
+  options.max_entries = 2;
+  OwnerCache cache(options);
+  uint64_t write_errors = 0;
+  (*store)->FollowEvictions(&cache, &write_errors);
+  uint64_t corrupt = 0;
+  auto loaded = (*store)->Load(&cache, now_, &corrupt);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(cache.size(), 2u);  // the two expiring last
+  EXPECT_EQ(cache.Lookup(Ip("10.0.0.1")), nullptr);
+  EXPECT_EQ(cache.Lookup(Ip("10.3.0.1"))->netname(), "N3");
+  EXPECT_EQ(cache.evictions(), 2u);
+  EXPECT_EQ(write_errors, 0u);
+  auto stats = (*store)->Stats(now_);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->entries, 2u);
+  EXPECT_EQ(stats->raw_answers, 0u);  // the evicted block's raw answer went with it
+  EXPECT_EQ(stats->evictions, 2u);
+  cache.Insert(Record("NEW", "10.9.0.0/16"));  // evicts one more (N2, expiring at 2002)
+  EXPECT_FALSE((*store)->Get(Prefix("10.2.0.0/16"))->has_value());
+  store->reset();
+  auto reopened = OwnerCacheStore::Open(dir_.string(), true);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->Stats(now_)->evictions, 3u);  // the count is persisted
+  ASSERT_TRUE((*reopened)->Stats(now_).ok());
+}
+
 TEST_F(OwnerCacheStoreTest, ReadOnlyOpenOfMissingFolderFailsNamingIt) {
   auto store = OwnerCacheStore::Open((dir_ / "missing").string(), true);
   ASSERT_FALSE(store.ok());

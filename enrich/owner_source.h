@@ -49,6 +49,13 @@ class OwnerSource {
   // cannot see inside a block: the record's CIDRs, or DefaultNegativeScope.
   virtual std::vector<core::IpPrefix> AnswerScope(const core::IpAddress& address,
                                                   const v1::OwnerRecord* record) const;
+
+  // True when the latest Lookup gave nullopt because the source could not be
+  // asked now (server down, too slow, busy, rate limited), not because it
+  // knows nothing or answered garbage: such an "unknown" is not final, and
+  // an asynchronous lookup asks again (the synchronous path caches it for
+  // the address alone, as any failure).
+  virtual bool last_failed() const { return false; }
 };
 
 }  // namespace abuseflow::enrich

@@ -94,11 +94,24 @@ core::Result<RdapResponse> RdapGet(const std::string& url, const RdapClientOptio
   SetOptions(curl.get(), url, options, &t, headers.get());
   CURLcode code = curl_easy_perform(curl.get());
   if (t.too_big || code == CURLE_FILESIZE_EXCEEDED) {
-    return core::Status::Unavailable("RDAP answer from " + url + " is over " +
+    return core::Status::Corruption("RDAP answer from " + url + " is over " +
                                      std::to_string(options.max_body_bytes) + " bytes");
   }
   if (code != CURLE_OK) {
-    return core::Status::Unavailable("RDAP request " + url + " failed: " + curl_easy_strerror(code));
+    // Unavailable: the server could not be reached or did not answer in time
+    // (worth asking again); anything else (TLS, protocol) is Corruption.
+    std::string why = "RDAP request " + url + " failed: " + curl_easy_strerror(code);
+    switch (code) {
+      case CURLE_COULDNT_RESOLVE_HOST:
+      case CURLE_COULDNT_CONNECT:
+      case CURLE_OPERATION_TIMEDOUT:
+      case CURLE_SEND_ERROR:
+      case CURLE_RECV_ERROR:
+      case CURLE_GOT_NOTHING:
+        return core::Status::Unavailable(why);
+      default:
+        return core::Status::Corruption(why);
+    }
   }
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &t.response.status);
   char* location = nullptr;

@@ -214,6 +214,51 @@ core::Status RdapBootstrap::Add(std::string_view text) {
   return core::Status::Ok();
 }
 
+namespace {
+
+// Counts one service's URLs and prefixes into *info; false if it has no
+// http(s) URL.
+bool CountService(const json& service, RdapBootstrapInfo* info) {
+  bool url = std::any_of(service[1].begin(), service[1].end(), [](const json& u) {
+    if (!u.is_string()) return false;
+    const std::string& s = u.get_ref<const std::string&>();
+    return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+  });
+  if (!url) return false;
+  ++info->services;
+  for (const json& p : service[0]) {
+    if (!p.is_string()) continue;
+    auto prefix = core::IpPrefix::Parse(p.get<std::string>());
+    if (prefix) ++(prefix->first().is_v4() ? info->v4_prefixes : info->v6_prefixes);
+  }
+  return true;
+}
+
+}  // namespace
+
+core::Result<RdapBootstrapInfo> InspectRdapBootstrap(std::string_view text) {
+  RdapBootstrap check;
+  if (core::Status s = check.Add(text); !s.ok()) return s;
+  json parsed = *ParseJson(text);  // Add has parsed it already
+  RdapBootstrapInfo info;
+  info.version = StringAt(parsed, "version");
+  info.publication = StringAt(parsed, "publication");
+  info.description = StringAt(parsed, "description");
+  if (info.version.empty()) return core::Status::InvalidArgument("bootstrap file has no \"version\"");
+  if (info.publication.empty()) {
+    return core::Status::InvalidArgument("bootstrap file has no \"publication\" date");
+  }
+  for (const json& service : parsed["services"]) {
+    if (!CountService(service, &info)) {
+      return core::Status::InvalidArgument("bootstrap service without an http(s) URL");
+    }
+  }
+  if (info.v4_prefixes + info.v6_prefixes == 0) {
+    return core::Status::InvalidArgument("bootstrap file lists no valid prefix");
+  }
+  return info;
+}
+
 std::optional<std::string> RdapBootstrap::BaseUrlFor(const core::IpAddress& address) const {
   const std::pair<core::IpPrefix, std::string>* best = nullptr;
   for (const auto& entry : entries_) {

@@ -37,6 +37,23 @@ class RdapBootstrap {
   std::vector<std::pair<core::IpPrefix, std::string>> entries_;
 };
 
+// What an IANA bootstrap file (RFC 9224) says about itself, for
+// `abuseflow rdap bootstrap update` (docs/rdap.md).
+struct RdapBootstrapInfo {
+  std::string version;      // "version", "1.0" in IANA's files
+  std::string publication;  // "publication", e.g. "2024-05-31T18:00:01Z"
+  std::string description;  // "description", may be empty
+  size_t services = 0;      // services with at least one URL
+  size_t v4_prefixes = 0;   // valid IPv4 prefixes listed
+  size_t v6_prefixes = 0;   // valid IPv6 prefixes listed
+};
+
+// Checks a bootstrap file before it replaces another: what RdapBootstrap::Add
+// refuses, plus no "version" or "publication" string, a service without an
+// http(s) URL, or no valid prefix at all. InvalidArgument naming what is
+// wrong. Pure, bounded as ParseRdapNetwork (depth, linear time).
+core::Result<RdapBootstrapInfo> InspectRdapBootstrap(std::string_view json);
+
 // Parses an RDAP "ip network" object (RFC 9083 5.4) into an owner record:
 // startAddress/endAddress (first, last), the cidr0_cidrs extension (else the
 // CIDRs of the range), name (netname), country (upper case), the owner (the

@@ -25,7 +25,8 @@ std::string HostOf(const std::string& url) {
 }
 
 WhoisRateLimiter::Options LimiterOptions(const core::RdapConfig& c) {
-  return {static_cast<double>(c.queries_per_minute), c.burst, c.backoff_us, c.max_backoff_us};
+  return {static_cast<double>(c.queries_per_minute), c.burst, c.backoff_us, c.max_backoff_us,
+          c.concurrency};
 }
 
 }  // namespace
@@ -47,7 +48,7 @@ RdapSource::RdapSource(const core::RdapConfig& config, RdapBootstrap bootstrap, 
       fetch_(std::move(fetch)),
       now_us_(std::move(now_us)),
       sleep_(std::move(sleep)),
-      limiter_(LimiterOptions(config), now_us_) {}
+      limiter_(std::make_shared<WhoisRateLimiter>(LimiterOptions(config), now_us_)) {}
 
 std::optional<std::string> RdapSource::MapUrl(const std::string& url) const {
   const std::pair<const std::string, std::string>* best = nullptr;
@@ -66,22 +67,23 @@ bool RdapSource::WaitForHost(const std::string& host) {
   int64_t blocked = blocked_until_us_[host] - now_us_();
   if (blocked > config_.max_wait_us) return false;
   if (blocked > 0) sleep_(blocked);
-  int64_t wait = limiter_.Acquire(host);
+  int64_t wait = limiter_->Acquire(host);
   if (wait == 0) return true;
   if (wait > config_.max_wait_us) return false;
   sleep_(wait);
-  return limiter_.Acquire(host) == 0;
+  return limiter_->Acquire(host) == 0;
 }
 
-std::optional<v1::OwnerRecord> RdapSource::Fail(std::string why) {
+std::optional<v1::OwnerRecord> RdapSource::Fail(std::string why, bool transient) {
   ++stats_.failures;
   failed_ = true;
+  transient_ = transient;
   last_error_ = std::move(why);
   return std::nullopt;
 }
 
 std::optional<v1::OwnerRecord> RdapSource::Lookup(const core::IpAddress& address) {
-  failed_ = false;
+  failed_ = transient_ = false;
   last_error_.clear();
   std::optional<std::string> base = bootstrap_.BaseUrlFor(address);
   if (!base) return std::nullopt;  // no registry for this space
@@ -93,17 +95,23 @@ std::optional<v1::OwnerRecord> RdapSource::Lookup(const core::IpAddress& address
     if (!mapped) return Fail("RDAP URL " + url + " is not in [enrich.rdap] servers");
     if (!asked.insert(*mapped).second && !retried) return Fail("RDAP redirect loop at " + url);
     std::string host = HostOf(*mapped);
-    if (!WaitForHost(host)) return Fail("RDAP server " + host + " is rate limited past max_wait");
+    if (!WaitForHost(host)) return Fail("RDAP server " + host + " is rate limited past max_wait", true);
+    if (!limiter_->BeginQuery(host)) {
+      return Fail("busy: " + std::to_string(config_.concurrency) + " requests to " + host + " in progress", true);
+    }
     ++stats_.queries;
     auto response = fetch_(*mapped);
-    if (!response.ok()) return Fail(response.status().message());
+    limiter_->EndQuery(host);
+    if (!response.ok()) {
+      return Fail(response.status().message(), response.status().code() == core::Status::Code::kUnavailable);
+    }
     if (response->status == 429) {
       ++stats_.rate_limited;
       int64_t wait = response->retry_after_s >= 0 ? response->retry_after_s * 1000000
                                                   : config_.backoff_us;
       wait = std::min(wait, config_.max_backoff_us);
       blocked_until_us_[host] = now_us_() + wait;
-      if (retried || wait > config_.max_wait_us) return Fail("RDAP server " + host + " answered 429");
+      if (retried || wait > config_.max_wait_us) return Fail("RDAP server " + host + " answered 429", true);
       retried = true;
       continue;
     }
@@ -116,7 +124,8 @@ std::optional<v1::OwnerRecord> RdapSource::Lookup(const core::IpAddress& address
     }
     if (response->status == 404) return std::nullopt;
     if (response->status != 200) {
-      return Fail("RDAP server " + host + " answered HTTP " + std::to_string(response->status));
+      return Fail("RDAP server " + host + " answered HTTP " + std::to_string(response->status),
+                  response->status >= 500);
     }
     auto record = ParseRdapNetwork(response->body);
     if (!record.ok()) {

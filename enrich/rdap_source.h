@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,10 @@ struct RdapSourceStats {
 // scope). Anything else that goes wrong (network, TLS, timeout, size cap,
 // garbage, redirect loop) fails the lookup, scoped to the address alone.
 //
-// Blocks in Lookup (network, waits). Not thread-safe.
+// At most `concurrency` requests per host are in progress (over every
+// source sharing the limiter); one more fails at once ("busy").
+//
+// Blocks in Lookup (network, waits). Not thread-safe (one per thread).
 class RdapSource : public OwnerSource {
  public:
   using Fetch = std::function<core::Result<RdapResponse>(const std::string& url)>;
@@ -57,24 +61,32 @@ class RdapSource : public OwnerSource {
                                           const v1::OwnerRecord* record) const override;
 
   const RdapSourceStats& stats() const { return stats_; }
+  bool last_failed() const override { return failed_ && transient_; }
+  // The rate limiter, to share with the RdapSources of the other lookup
+  // threads (the hosts' rates and concurrency hold for all together; a 429's
+  // block is kept per source).
+  std::shared_ptr<WhoisRateLimiter> limiter() const { return limiter_; }
+  void ShareLimiter(std::shared_ptr<WhoisRateLimiter> limiter) { limiter_ = std::move(limiter); }
   // Why the latest Lookup failed; empty when it did not.
   const std::string& last_error() const { return last_error_; }
 
  private:
   std::optional<std::string> MapUrl(const std::string& url) const;
   bool WaitForHost(const std::string& host);
-  std::optional<v1::OwnerRecord> Fail(std::string why);
+  // `transient`: the host could not be asked now (down, slow, busy, 429, 5xx).
+  std::optional<v1::OwnerRecord> Fail(std::string why, bool transient = false);
 
   core::RdapConfig config_;
   RdapBootstrap bootstrap_;
   Fetch fetch_;
   Clock now_us_;
   Sleep sleep_;
-  WhoisRateLimiter limiter_;
+  std::shared_ptr<WhoisRateLimiter> limiter_;
   std::map<std::string, int64_t> blocked_until_us_;  // by host, after a 429
   RdapSourceStats stats_;
   std::string last_error_;
   bool failed_ = false;
+  bool transient_ = false;
 };
 
 // Loads the bootstrap of a config: the files of rdap.bootstrap, else the

@@ -6,10 +6,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <memory>
+
+#include "core/shutdown.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -41,16 +44,17 @@ int MillisLeft(Clock::time_point deadline) {
   return left <= 0 ? 0 : static_cast<int>(std::min<int64_t>(left, 60000));
 }
 
-// Waits for `events` on fd until the deadline; false on timeout or error.
+// Waits for `events` on fd until the deadline; false on timeout or error,
+// or once the process is asked to stop (a lookup thread ends with its stage).
 bool Wait(int fd, short events, Clock::time_point deadline) {
   for (;;) {
-    int ms = MillisLeft(deadline);
-    if (ms == 0) return false;
+    int ms = std::min(MillisLeft(deadline), 100);
+    if (ms == 0 || core::StopRequested()) return false;
     pollfd p{fd, events, 0};
     int rc = ::poll(&p, 1, ms);
     if (rc < 0 && errno == EINTR) continue;
-    if (rc <= 0) return false;
-    return true;
+    if (rc < 0) return false;
+    if (rc > 0) return true;
   }
 }
 
@@ -100,7 +104,7 @@ core::Result<std::string> ReadAll(int fd, const WhoisClientOptions& options,
     if (n == 0) return answer;
     if (n > 0) {
       if (answer.size() + static_cast<size_t>(n) > options.max_answer_bytes) {
-        return core::Status::Unavailable("answer larger than " +
+        return core::Status::Corruption("answer larger than " +
                                          std::to_string(options.max_answer_bytes) + " bytes");
       }
       answer.append(buffer, static_cast<size_t>(n));

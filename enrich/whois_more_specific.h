@@ -24,4 +24,19 @@ std::string MoreSpecificQuery(const v1::OwnerRecord& block);
 std::optional<std::vector<core::IpPrefix>> ParseMoreSpecificAnswer(std::string_view text,
                                                                    const v1::OwnerRecord& block);
 
+// ARIN's port 43 query for the networks more specific than `block`:
+// "n > PREFIX" ("n": networks only; ">": the more specific ones, every
+// level) with the block's CIDR; "" unless the block is exactly one CIDR (a
+// range of several is not asked: its answer keeps the usual scope). Pure.
+std::string ArinMoreSpecificQuery(const v1::OwnerRecord& block);
+
+// The CIDRs of the networks an ARIN "n >" answer lists that lie strictly
+// inside `block`: its summary lines "ORG NAME NETNAME (NET-8-18-2-0-1)
+// 8.18.2.0 - 8.18.2.255" (NET6- for IPv6) and, when ARIN shows one network
+// in full, its "NetRange:" lines. "No match found for ..." is an empty list;
+// nullopt for anything else (garbage, a limit message). Pure, bounded like
+// ParseMoreSpecificAnswer (at most 4096 children).
+std::optional<std::vector<core::IpPrefix>> ParseArinMoreSpecificAnswer(
+    std::string_view text, const v1::OwnerRecord& block);
+
 }  // namespace abuseflow::enrich

@@ -20,6 +20,7 @@ WhoisRateLimiter::Bucket& WhoisRateLimiter::BucketOf(const std::string& server, 
 }
 
 int64_t WhoisRateLimiter::Acquire(const std::string& server) {
+  std::lock_guard lock(mu_);
   int64_t now = now_us_();
   Bucket& b = BucketOf(server, now);
   if (b.blocked_until_us > now) return b.blocked_until_us - now;
@@ -32,6 +33,7 @@ int64_t WhoisRateLimiter::Acquire(const std::string& server) {
 }
 
 void WhoisRateLimiter::OnRateLimited(const std::string& server) {
+  std::lock_guard lock(mu_);
   int64_t now = now_us_();
   Bucket& b = BucketOf(server, now);
   b.blocked_until_us = now + b.next_backoff_us;
@@ -39,8 +41,23 @@ void WhoisRateLimiter::OnRateLimited(const std::string& server) {
 }
 
 void WhoisRateLimiter::OnAnswer(const std::string& server) {
+  std::lock_guard lock(mu_);
   Bucket& b = BucketOf(server, now_us_());
   b.next_backoff_us = options_.backoff_us;
+}
+
+bool WhoisRateLimiter::BeginQuery(const std::string& server) {
+  std::lock_guard lock(mu_);
+  Bucket& b = BucketOf(server, now_us_());
+  if (options_.max_concurrent > 0 && b.in_progress >= options_.max_concurrent) return false;
+  ++b.in_progress;
+  return true;
+}
+
+void WhoisRateLimiter::EndQuery(const std::string& server) {
+  std::lock_guard lock(mu_);
+  Bucket& b = BucketOf(server, now_us_());
+  if (b.in_progress > 0) --b.in_progress;
 }
 
 }  // namespace abuseflow::enrich

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 
 namespace abuseflow::enrich {
@@ -12,8 +13,12 @@ namespace abuseflow::enrich {
 // for a while (the wait doubling at each limit message up to max_backoff_us,
 // reset by the next good answer).
 //
-// Pure over the injected clock (microseconds); does not sleep. Not
-// thread-safe; one per WHOIS resolver.
+// Also bounds the queries in progress per server (Options::max_concurrent):
+// BeginQuery takes a slot, EndQuery gives it back.
+//
+// Over the injected clock (microseconds); does not sleep. Thread-safe: the
+// enrich stage's lookup threads share one per source kind, so the rate and
+// the concurrency hold for all of them together.
 class WhoisRateLimiter {
  public:
   using Clock = std::function<int64_t()>;
@@ -22,6 +27,7 @@ class WhoisRateLimiter {
     int burst = 5;                   // bucket size; a bucket starts full
     int64_t backoff_us = 60LL * 1000000;
     int64_t max_backoff_us = 3600LL * 1000000;
+    int max_concurrent = 0;  // queries in progress per server at most; 0: no limit
   };
 
   WhoisRateLimiter(Options options, Clock now_us) : options_(options), now_us_(std::move(now_us)) {}
@@ -33,6 +39,10 @@ class WhoisRateLimiter {
   void OnRateLimited(const std::string& server);
   // The server answered normally: the backoff starts over.
   void OnAnswer(const std::string& server);
+  // False when max_concurrent queries to `server` are in progress; else a
+  // slot is taken, to give back with EndQuery.
+  bool BeginQuery(const std::string& server);
+  void EndQuery(const std::string& server);
 
  private:
   struct Bucket {
@@ -40,12 +50,14 @@ class WhoisRateLimiter {
     int64_t refilled_us = 0;
     int64_t blocked_until_us = 0;
     int64_t next_backoff_us = 0;
+    int in_progress = 0;
   };
   Bucket& BucketOf(const std::string& server, int64_t now);
 
   Options options_;
   Clock now_us_;
-  std::map<std::string, Bucket> buckets_;
+  std::mutex mu_;
+  std::map<std::string, Bucket> buckets_;  // guarded by mu_
 };
 
 }  // namespace abuseflow::enrich

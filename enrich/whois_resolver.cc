@@ -20,7 +20,8 @@ int64_t SystemNowUs() {
 }
 
 WhoisRateLimiter::Options LimiterOptions(const core::WhoisConfig& c) {
-  return {static_cast<double>(c.queries_per_minute), c.burst, c.backoff_us, c.max_backoff_us};
+  return {static_cast<double>(c.queries_per_minute), c.burst, c.backoff_us, c.max_backoff_us,
+          c.concurrency};
 }
 
 bool Covers(const v1::OwnerRecord& outer, const v1::OwnerRecord& inner) {
@@ -63,7 +64,7 @@ WhoisResolver::WhoisResolver(const core::WhoisConfig& config, Transport transpor
       transport_(std::move(transport)),
       now_us_(std::move(now_us)),
       sleep_(std::move(sleep)),
-      limiter_(LimiterOptions(config), now_us_) {}
+      limiter_(std::make_shared<WhoisRateLimiter>(LimiterOptions(config), now_us_)) {}
 
 WhoisResolver::ServerMetrics& WhoisResolver::MetricsOf(const std::string& server) {
   auto it = metrics_.find(server);
@@ -80,17 +81,22 @@ WhoisResolver::ServerMetrics& WhoisResolver::MetricsOf(const std::string& server
 }
 
 core::Result<std::string> WhoisResolver::Query(const WhoisEndpoint& endpoint, const std::string& query) {
+  if (!limiter_->BeginQuery(endpoint.name)) {
+    return core::Status::Unavailable("busy: " + std::to_string(config_.concurrency) +
+                                     " queries to " + endpoint.name + " in progress");
+  }
   ServerMetrics& m = MetricsOf(endpoint.name);
   m.queries->Increment();
   m.pending->Add(1);
   core::Result<std::string> raw = transport_(endpoint, query);
   m.pending->Add(-1);
+  limiter_->EndQuery(endpoint.name);
   return raw;
 }
 
 bool WhoisResolver::WaitForToken(const std::string& server) {
   int64_t waited = 0;
-  for (int64_t wait = limiter_.Acquire(server); wait > 0; wait = limiter_.Acquire(server)) {
+  for (int64_t wait = limiter_->Acquire(server); wait > 0; wait = limiter_->Acquire(server)) {
     if (waited + wait > config_.max_wait_us) return false;
     MetricsOf(server).waits->Increment();
     sleep_(wait);
@@ -148,7 +154,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
   for (int attempt = 0;; ++attempt) {
     if (!WaitForToken(endpoint.name)) {
       step.outcome = "rate limited: no query allowed within max_wait";
-      out->failed = true;
+      out->failed = out->transient = true;
       out->steps.push_back(step);
       return std::nullopt;
     }
@@ -159,6 +165,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
       ++stats_.errors;
       step.outcome = "error: " + raw.status().message();
       out->failed = true;
+      out->transient = raw.status().code() == core::Status::Code::kUnavailable;
       out->steps.push_back(step);
       return std::nullopt;
     }
@@ -167,18 +174,18 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
     WhoisAnswer answer = ParseWhoisAnswer(info->format, text, address);
     if (answer.rate_limited) {
       ++stats_.rate_limited;
-      limiter_.OnRateLimited(endpoint.name);
+      limiter_->OnRateLimited(endpoint.name);
       MetricsOf(endpoint.name).limited->Increment();
       step.outcome = "rate limited";
       if (attempt == 0) {
         out->steps.push_back(step);
         continue;  // WaitForToken waits out the backoff, or gives up
       }
-      out->failed = true;
+      out->failed = out->transient = true;
       out->steps.push_back(step);
       return std::nullopt;
     }
-    limiter_.OnAnswer(endpoint.name);
+    limiter_->OnAnswer(endpoint.name);
     if (answer.record) {
       v1::OwnerRecord& record = *answer.record;
       record.mutable_provenance()->set_source("whois");
@@ -207,8 +214,13 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
 
 void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolution* out) {
   const WhoisServerInfo* info = FindWhoisServer(endpoint.name);
-  if (!info || info->format != WhoisFormat::kRpsl) return;  // no such query (docs/whois.md)
-  WhoisStep step{endpoint.name, endpoint.ToString(), MoreSpecificQuery(*out->record), "", "", 0};
+  if (!info || (info->format != WhoisFormat::kRpsl && info->format != WhoisFormat::kArin)) {
+    return;  // no such query (docs/whois.md)
+  }
+  const bool arin = info->format == WhoisFormat::kArin;
+  WhoisStep step{endpoint.name, endpoint.ToString(),
+                 arin ? ArinMoreSpecificQuery(*out->record) : MoreSpecificQuery(*out->record), "",
+                 "", 0};
   if (step.query.empty()) return;
   out->more_specifics_known = false;
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -228,14 +240,15 @@ void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolut
     std::string text = core::ToUtf8(*raw, info->charset);
     if (IsRateLimitAnswer(text)) {
       ++stats_.rate_limited;
-      limiter_.OnRateLimited(endpoint.name);
+      limiter_->OnRateLimited(endpoint.name);
       MetricsOf(endpoint.name).limited->Increment();
       step.outcome = "rate limited";
       out->steps.push_back(step);
       continue;  // once more, if the backoff fits in max_wait
     }
-    limiter_.OnAnswer(endpoint.name);
-    auto children = ParseMoreSpecificAnswer(text, *out->record);
+    limiter_->OnAnswer(endpoint.name);
+    auto children = arin ? ParseArinMoreSpecificAnswer(text, *out->record)
+                         : ParseMoreSpecificAnswer(text, *out->record);
     if (!children) {
       step.outcome = "error: unreadable more specifics answer";
       break;

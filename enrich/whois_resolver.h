@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ struct WhoisResolution {
   std::vector<WhoisStep> steps;  // in order
   std::string raw;               // UTF-8 text of the answer the record came from
   bool failed = false;           // a server could not be asked: "unknown" is not final
+  // Failed because a server could not be asked now (down, too slow, busy,
+  // rate limited), not because of what it answered: worth asking again.
+  bool transient = false;
   // The CIDRs of the record's first-level more specific blocks (RPSL `-m`
   // answer), when more_specifics_known; the record holds only outside them.
   std::vector<core::IpPrefix> more_specifics;
@@ -71,10 +75,16 @@ struct WhoisResolverStats {
 // Each server is rate limited (WhoisRateLimiter); a limit message backs it off
 // and the query is retried once the backoff passes if that is within
 // max_wait, else the resolution fails. With more_specifics, an answer from an
-// RPSL server is followed by "-m RANGE" to the same server (same rate
-// limiter) for the blocks inside the answered one (WhoisResolution).
+// RPSL server is followed by "-m RANGE" to the same server (ARIN's by "n >
+// PREFIX"; same rate limiter) for the blocks inside the answered one
+// (WhoisResolution).
 //
-// Blocks in the transport and in `sleep`. Not thread-safe.
+// At most `concurrency` queries are in progress per server (over every
+// resolver sharing the limiter): one more fails at once ("busy"), marked
+// failed, so a lookup thread never waits behind a slow server's others.
+//
+// Blocks in the transport and in `sleep`. Not thread-safe (one per thread;
+// the shared limiter is).
 class WhoisResolver {
  public:
   using Transport =
@@ -88,6 +98,11 @@ class WhoisResolver {
 
   WhoisResolution Resolve(const core::IpAddress& address);
   const WhoisResolverStats& stats() const { return stats_; }
+
+  // The rate limiter, to share with other resolvers (one per lookup thread)
+  // so that the rate and concurrency of each server hold for all together.
+  std::shared_ptr<WhoisRateLimiter> limiter() const { return limiter_; }
+  void ShareLimiter(std::shared_ptr<WhoisRateLimiter> limiter) { limiter_ = std::move(limiter); }
 
  private:
   struct Hop;
@@ -107,7 +122,8 @@ class WhoisResolver {
   std::optional<WhoisReferral> Ask(const WhoisEndpoint& endpoint, const core::IpAddress& address,
                                    WhoisResolution* out, Hop* hop);
   // Asks the server that gave out->record for its first-level more specific
-  // blocks (RPSL servers only) and fills out->more_specifics.
+  // blocks ("-m RANGE" to RPSL servers, "n > PREFIX" to ARIN) and fills
+  // out->more_specifics.
   void AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolution* out);
 
   core::WhoisConfig config_;
@@ -115,7 +131,7 @@ class WhoisResolver {
   Transport transport_;
   Clock now_us_;
   Sleep sleep_;
-  WhoisRateLimiter limiter_;
+  std::shared_ptr<WhoisRateLimiter> limiter_;
   WhoisResolverStats stats_;
   std::map<std::string, ServerMetrics> metrics_;
 };

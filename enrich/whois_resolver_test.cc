@@ -295,15 +295,36 @@ TEST_F(WhoisResolverTest, MoreSpecificsFailureScopesTheAnswerToTheAddress) {
   EXPECT_EQ(source.stats().rate_limited, 1u);
 }
 
-TEST_F(WhoisResolverTest, MoreSpecificsOnlyForRpslServers) {
+TEST_F(WhoisResolverTest, MoreSpecificsOnlyForRpslServersAndArin) {
   config_.more_specifics = true;
-  Answer("whois.arin.net", {Fixture("arin_8_18.txt")});
+  Answer("whois.lacnic.net", {Fixture("lacnic_200_3_12.txt")});
   WhoisResolver resolver = Make();
-  WhoisResolution r = resolver.Resolve(Ip("8.18.1.1"));
+  WhoisResolution r = resolver.Resolve(Ip("200.3.13.4"));
   ASSERT_TRUE(r.record);
   EXPECT_TRUE(r.more_specifics_known);
   EXPECT_EQ(resolver.stats().more_specific_queries, 0u);
   EXPECT_EQ(asked_.size(), 1u);
+}
+
+TEST_F(WhoisResolverTest, ArinMoreSpecificsKeepCustomerBlockAfterProviderAnswer) {
+  config_.more_specifics = true;
+  answers_["whois.arin.net"] = {Fixture("arin_8_18.txt"), Fixture("arin_8_18_more.txt"),
+                                Fixture("arin_8_18_3.txt"), "No match found for n > 8.18.3.0/25.\n"};
+  auto resolver = std::make_unique<WhoisResolver>(Make());
+  WhoisSource source(std::move(resolver));
+  OwnerCache cache;
+  Enricher enricher({&source}, &cache);
+  EXPECT_EQ(enricher.Resolve(Ip("8.18.1.1")).netname(), "PRAIRIE-CLOUD");
+  v1::OwnerRecord customer = enricher.Resolve(Ip("8.18.3.7"));
+  EXPECT_EQ(customer.netname(), "PCL-KAFFE-ROASTERY");
+  ASSERT_GT(customer.abuse_size(), 0);
+  EXPECT_EQ(customer.abuse(0), "abuse@kaffe-roastery.example.com");
+  EXPECT_EQ(enricher.Resolve(Ip("8.18.3.100")).netname(), "PCL-KAFFE-ROASTERY");  // cached
+  EXPECT_EQ(enricher.Resolve(Ip("8.18.3.200")).netname(), "PRAIRIE-CLOUD");       // cached
+  EXPECT_EQ(asked_, (std::vector<std::string>{"whois.arin.net n + 8.18.1.1",
+                                              "whois.arin.net n > 8.18.0.0/22",
+                                              "whois.arin.net n + 8.18.3.7",
+                                              "whois.arin.net n > 8.18.3.0/25"}));
 }
 
 }  // namespace

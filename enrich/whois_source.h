@@ -41,9 +41,12 @@ class WhoisSource : public OwnerSource {
                                           const v1::OwnerRecord* record) const override;
 
   void set_answer_sink(AnswerSink sink) { sink_ = std::move(sink); }
+  const AnswerSink& answer_sink() const { return sink_; }
   // The steps, record and raw text of the latest Lookup.
   const WhoisResolution& last() const { return last_; }
   const WhoisResolverStats& stats() const { return resolver_->stats(); }
+  bool last_failed() const override { return last_.failed && last_.transient; }
+  WhoisResolver& resolver() { return *resolver_; }
 
  private:
   std::unique_ptr<WhoisResolver> resolver_;

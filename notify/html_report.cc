@@ -140,6 +140,8 @@ std::string MonthlyReportHtml(const MonthlyReport& report, const HtmlReportOptio
          HorizontalBarChartSvg(report.countries, "chart-countries", "Mails per owner country");
   out += "<h2>Top contact domains</h2>\n" +
          HorizontalBarChartSvg(report.domains, "chart-domains", "Mails per contact domain");
+  out += "<h2>Top owners</h2>\n" +
+         HorizontalBarChartSvg(report.owners, "chart-owners", "Mails per owner");
   out += Table(report);
   return out + "</body>\n</html>\n";
 }

@@ -1,5 +1,6 @@
 #include "notify/mail_writer.h"
 
+#include <cctype>
 #include <cstdio>
 #include <string_view>
 
@@ -124,8 +125,9 @@ RecipientCheck CheckRecipients(const std::vector<std::string>& to) {
 }
 
 std::string ReportMessageId(const std::string& contact, int64_t window_start_us,
-                            const std::string& from, int part) {
+                            const std::string& from, int part, const std::string& kind) {
   std::string key = contact + '\n' + std::to_string(window_start_us);
+  if (!kind.empty()) key += "\nkind " + kind;  // the default window's ids unchanged
   if (part > 1) key += "\npart " + std::to_string(part);
   char hex[24];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(StableHash64(key)));
@@ -152,8 +154,9 @@ core::Result<Mail> ComposeMail(const MailFields& fields) {
   mail.recipients = std::move(check.valid);
   mail.rejected = std::move(check.rejected);
   mail.part = fields.part;
-  mail.message_id =
-      ReportMessageId(fields.contact, fields.window_start_us, std::string(from), fields.part);
+  mail.kind = fields.kind;
+  mail.message_id = ReportMessageId(fields.contact, fields.window_start_us, std::string(from),
+                                    fields.part, fields.kind);
   mail.text = MailText(fields, from, mail);
   return mail;
 }
@@ -166,8 +169,13 @@ std::string OutboxFileName(const Mail& mail) {
     contact += keep ? c : '_';
   }
   if (contact.empty()) contact = "unknown";
+  std::string kind;  // a variant name ("brute_force"); anything else made safe anyway
+  for (char c : mail.kind.substr(0, 32)) {
+    kind += std::isalnum(static_cast<unsigned char>(c)) || c == '_' ? c : '_';
+  }
+  if (!kind.empty()) kind = "-" + kind;
   const std::string part = mail.part > 1 ? "-part" + std::to_string(mail.part) : "";
-  return core::FormatUtcCompact(mail.window_start_us) + "-" + contact + part + ".eml";
+  return core::FormatUtcCompact(mail.window_start_us) + "-" + contact + kind + part + ".eml";
 }
 
 }  // namespace abuseflow::notify

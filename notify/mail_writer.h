@@ -21,6 +21,7 @@ struct MailFields {
   int64_t window_end_us = 0;
   int64_t date_us = 0;           // the Date header (the caller's wall clock)
   int part = 1;                  // the part of a split report: Message-ID and file name
+  std::string kind;              // Report::kind of a per-kind window: Message-ID and file name
   std::string ticket;            // "AF-1a2b3c4d": the Subject starts "[ticket] "; empty: none
   std::vector<std::string> in_reply_to;  // Message-IDs "<...>" of the notices this one follows
   std::vector<std::string> references;   // the thread, oldest first; invalid ids are left out
@@ -38,6 +39,7 @@ struct Mail {
   std::string contact;
   int64_t window_start_us = 0;
   int part = 1;                         // of a split report
+  std::string kind;                     // Report::kind ("" for the default window)
   std::vector<std::string> recipients;  // the valid To mailboxes, deduplicated (case-insensitively)
   std::vector<std::string> rejected;    // refused as mailboxes, escaped for logs (EscapeForLog)
   std::string message_id;               // "<af-<16 hex>@<domain of From>>"
@@ -57,10 +59,11 @@ struct RecipientCheck {
 RecipientCheck CheckRecipients(const std::vector<std::string>& to);
 
 // The Message-ID of a report: a stable function of (contact, window start,
-// part), so that re-rendering the same report gives the same id. Part 1 has
-// the id an unsplit report has.
+// part, and `kind` for a per-kind report), so that re-rendering the same
+// report gives the same id. Part 1 has the id an unsplit report has; with
+// kind "" the id is the one of the reports of the default window.
 std::string ReportMessageId(const std::string& contact, int64_t window_start_us,
-                            const std::string& from, int part = 1);
+                            const std::string& from, int part = 1, const std::string& kind = "");
 
 // True if `id` is one Message-ID "<left@right>" of printable ASCII without
 // spaces or further angle brackets, at most 250 characters.
@@ -83,7 +86,8 @@ bool IsValidMessageId(std::string_view id);
 core::Result<Mail> ComposeMail(const MailFields& fields);
 
 // The outbox file name of a mail: "<window start as YYYYMMDDTHHMMSSZ>-
-// <contact>.eml" ("...-<contact>-part2.eml" for later parts) with every character of the contact other than letters,
+// <contact>.eml" ("...-<contact>-part2.eml" for later parts, "...-<contact>-worm.eml"
+// for a per-kind report, its kind before the part) with every character of the contact other than letters,
 // digits and "@._+-" replaced by "_" (and at most 128 of them).
 std::string OutboxFileName(const Mail& mail);
 

@@ -370,6 +370,25 @@ TEST_F(MailWriterTest, PartsOfASplitReportGetTheirOwnIdAndFileName) {
   EXPECT_EQ(OutboxFileName(mail), "20010918T131244Z-abuse@kestrel.example-part2.eml");
 }
 
+TEST_F(MailWriterTest, PerKindReportsGetTheirOwnIdAndFileName) {
+  const std::string whole = ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example");
+  EXPECT_EQ(ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example", 1, ""), whole);
+  const std::string worm =
+      ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example", 1, "worm");
+  EXPECT_NE(worm, whole);
+  EXPECT_NE(worm, ReportMessageId("abuse@kestrel.example", kT0, "reports@lab.example", 1, "scan"));
+  MailFields fields = Fields();
+  fields.kind = "brute_force";
+  fields.part = 2;
+  Mail mail = ComposeOrDie(fields);
+  EXPECT_EQ(mail.kind, "brute_force");
+  EXPECT_EQ(mail.message_id, ReportMessageId(fields.contact, kT0, fields.from, 2, "brute_force"));
+  EXPECT_EQ(OutboxFileName(mail), "20010918T131244Z-abuse@kestrel.example-brute_force-part2.eml");
+  mail.kind = "a/b";
+  mail.part = 1;
+  EXPECT_EQ(OutboxFileName(mail), "20010918T131244Z-abuse@kestrel.example-a_b.eml");
+}
+
 TEST_F(MailWriterTest, OutboxFileNameIsWindowStartThenContact) {
   Mail mail;
   mail.window_start_us = kT0;

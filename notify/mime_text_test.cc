@@ -89,6 +89,34 @@ TEST(MimeTextTest, DeepNestingAndManyPartsAreBounded) {
   EXPECT_EQ(wide.text.find("part 999"), std::string::npos);
 }
 
+TEST(MimeTextTest, NestingAMegabyteDeepStaysBoundedAndDoesNotCrash) {
+  std::string nested;
+  for (int i = 0; nested.size() < (1 << 20); ++i) {
+    nested += "Content-Type: multipart/mixed; boundary=n" + std::to_string(i) + "\n\n--n" +
+              std::to_string(i) + "\n";
+  }
+  nested += "\ninner text\n";
+  MailText deep = DecodeMail(nested);
+  EXPECT_LE(deep.parts, MailText::kMaxParts);
+  EXPECT_LE(deep.text.size(), MailText::kMaxTextBytes + 1);
+  ReplyInfo r = ClassifyReply(nested);
+  EXPECT_FALSE(r.why.empty());
+}
+
+TEST(MimeTextTest, ReturnedMessageAndSignedPartsAreRead) {
+  MailText mail = DecodeMail(
+      "Content-Type: multipart/mixed; boundary=o\n\n--o\n"
+      "Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=s\n\n"
+      "--s\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: "
+      "quoted-printable\n\n"
+      "We have disconnected it.=0A\n--s\nContent-Type: application/pgp-signature\n\nSIG\n--s--\n"
+      "--o\nContent-Type: message/rfc822\n\nMessage-ID: <af-1@example.net>\nSubject: Probes\n\n"
+      "notice body\n--o--\n");
+  EXPECT_EQ(mail.text, "We have disconnected it.\n");
+  EXPECT_NE(mail.returned.find("Message-ID: <af-1@example.net>"), std::string::npos);
+  EXPECT_EQ(mail.parts, 5u);  // mixed, signed, text, signature, message
+}
+
 // Exchange's NDR: multipart/report with every part in base64, the DSN and the
 // returned headers only readable decoded.
 const std::string kExchangeNdr =

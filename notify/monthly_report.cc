@@ -9,6 +9,7 @@
 
 #include "core/time_format.h"
 #include "notify/delivery_policy.h"
+#include "notify/csv_report.h"
 #include "notify/delivery_store.h"
 #include "notify/thread_index.h"
 
@@ -85,7 +86,7 @@ core::Result<MonthlyReport> BuildMonthlyReport(const core::KvStore& state,
   if (!s.ok()) return s;
   DeliveryStore deliveries(const_cast<core::KvStore*>(&state));
   std::map<std::string, MonthRow> rows;
-  std::map<std::string, uint64_t> countries, domains;
+  std::map<std::string, uint64_t> countries, domains, owners;
   MonthlyReport report;
   report.total.month = "total";
   for (const auto& [id, m] : mails) {
@@ -102,10 +103,13 @@ core::Result<MonthlyReport> BuildMonthlyReport(const core::KvStore& state,
     Add(m, *responses, undelivered, &report.total);
     for (const std::string& c : m.countries) ++countries[c];
     ++domains[MailDomain(m.contact)];
+    if (m.owners.empty()) ++owners[kUnknownOwner];
+    for (const std::string& o : m.owners) ++owners[o];
   }
   for (auto& [when, row] : rows) report.months.push_back(row);
   report.countries = Top(countries, top);
   report.domains = Top(domains, top);
+  report.owners = Top(owners, top);
   return report;
 }
 
@@ -124,6 +128,8 @@ std::string MonthlyReportText(const MonthlyReport& report) {
   for (const auto& [c, n] : report.countries) out += fmt::format("  {:<30} {:>8}\n", c, n);
   out += "\nmails by contact domain:\n";
   for (const auto& [d, n] : report.domains) out += fmt::format("  {:<30} {:>8}\n", d, n);
+  out += "\nmails by owner:\n";
+  for (const auto& [o, n] : report.owners) out += fmt::format("  {:<30} {:>8}\n", o, n);
   return out;
 }
 
@@ -141,6 +147,23 @@ std::string MonthlyReportCsv(const MonthlyReport& report) {
   return out;
 }
 
+core::Result<std::string> MonthlyTopCsv(const MonthlyReport& report, const std::string& table) {
+  using Rows = std::vector<std::pair<std::string, uint64_t>>;
+  const std::map<std::string, std::pair<const char*, const Rows*>> kTables = {
+      {"countries", {"country", &report.countries}},
+      {"domains", {"domain", &report.domains}},
+      {"owners", {"owner", &report.owners}}};
+  auto it = kTables.find(table);
+  if (it == kTables.end()) {
+    return core::Status::InvalidArgument("no table '" + table +
+                                         "' (months, countries, domains or owners)");
+  }
+  const auto& [header, rows] = it->second;
+  std::string out = std::string(header) + ",mails\r\n";
+  for (const auto& [name, n] : *rows) out += CsvField(name) + "," + std::to_string(n) + "\r\n";
+  return out;
+}
+
 std::string MonthlyReportJson(const MonthlyReport& report) {
   auto row_json = [](const MonthRow& row) {
     nlohmann::json j = {{"month", row.month}};
@@ -155,7 +178,10 @@ std::string MonthlyReportJson(const MonthlyReport& report) {
   for (const auto& [c, n] : report.countries) j["countries"].push_back({{"country", c}, {"mails", n}});
   j["domains"] = nlohmann::json::array();
   for (const auto& [d, n] : report.domains) j["domains"].push_back({{"domain", d}, {"mails", n}});
-  return j.dump(2) + "\n";
+  j["owners"] = nlohmann::json::array();
+  for (const auto& [o, n] : report.owners) j["owners"].push_back({{"owner", o}, {"mails", n}});
+  // Owner names come from registries: invalid UTF-8 becomes U+FFFD, not an exception.
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace abuseflow::notify

@@ -32,13 +32,19 @@ const std::vector<std::pair<const char*, uint64_t MonthRow::*>>& MonthRowColumns
 
 // The report: per month by the window start of each mail (event time),
 // oldest first; the total; and mails per owner country and per contact
-// domain, most first (ties by name), at most `top` of each.
+// domain and per owner name, most first (ties by name), at most `top` of each.
 struct MonthlyReport {
   std::vector<MonthRow> months;
   MonthRow total;
   std::vector<std::pair<std::string, uint64_t>> countries;
   std::vector<std::pair<std::string, uint64_t>> domains;
+  // Per owner name (OwnerRecord.owner) of the mail's addresses; a mail whose
+  // summary has none (written before owners were kept, or no owner named)
+  // counts as kUnknownOwner.
+  std::vector<std::pair<std::string, uint64_t>> owners;
 };
+
+inline constexpr const char* kUnknownOwner = "(unknown)";
 
 // Builds the report from notify's state (docs/notify-state.md: "w", "a"
 // and "d" keys). `month` ("2001-09") restricts it to one month. Fails with
@@ -50,6 +56,10 @@ core::Result<MonthlyReport> BuildMonthlyReport(const core::KvStore& state,
 // Text (aligned table), CSV (RFC 4180, one row per month and the total) and JSON.
 std::string MonthlyReportText(const MonthlyReport& report);
 std::string MonthlyReportCsv(const MonthlyReport& report);
+// One top list as CSV (RFC 4180, a header then one row per name, most
+// first): `table` is "countries" (country,mails), "domains" (domain,mails)
+// or "owners" (owner,mails); InvalidArgument for another name.
+core::Result<std::string> MonthlyTopCsv(const MonthlyReport& report, const std::string& table);
 std::string MonthlyReportJson(const MonthlyReport& report);
 
 }  // namespace abuseflow::notify

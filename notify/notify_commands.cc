@@ -17,6 +17,7 @@
 #include "notify/html_report.h"
 #include "notify/monthly_report.h"
 #include "notify/notify_stage.h"
+#include "notify/outbox_list.h"
 #include "notify/reply_import.h"
 
 namespace abuseflow::notify {
@@ -24,14 +25,37 @@ namespace {
 
 struct Options {
   std::string state = "state", month, format = "text", output, config, userid = "0", target;
+  std::string table = "months";  // report monthly --format csv --table
+  std::string only;              // outbox list --only STATE
+  bool json = false;             // outbox list --json
   std::string clear;  // contacts failing --clear MAILBOX
   std::vector<std::string> mailboxes;
+  std::vector<std::string> imap;  // replies import --imap URL
+  bool state_given = false;       // replies import: --state given (else the config's state_dir)
   size_t top = 10;
   bool html = false;
 };
 
 int RepliesImport(const Options& o) {
-  auto stats = ImportReplies(o.state, o.mailboxes,
+  // [notify.imap] of --config (credentials, TLS, its mailboxes), plus --imap URLs.
+  core::ImapConfig imap;
+  std::string state = o.state;
+  if (!o.config.empty()) {
+    auto config = core::LoadConfig(o.config);
+    if (!config.ok()) {
+      std::cerr << "abuseflow replies import: " << config.status().message() << "\n";
+      return 2;
+    }
+    imap = config->notify.imap;
+    if (!o.state_given) state = config->state_dir;
+  }
+  imap.mailboxes.insert(imap.mailboxes.end(), o.imap.begin(), o.imap.end());
+  if (o.mailboxes.empty() && imap.mailboxes.empty()) {
+    std::cerr << "abuseflow replies import: no mailbox (give MAILBOX, --imap URL or a config "
+                 "with [notify.imap] mailboxes)\n";
+    return 2;
+  }
+  auto stats = ImportReplies(state, o.mailboxes, imap,
                              [](const std::string& line) { std::cout << line << "\n"; });
   if (!stats.ok()) {
     std::cerr << "abuseflow replies import: " << stats.status().message() << "\n";
@@ -43,7 +67,8 @@ int RepliesImport(const Options& o) {
             << ", says fixed " << s.says_fixed << ", admit a compromise " << s.admits_compromise << "), unlinked " << s.unlinked
             << ", already imported " << s.already_imported << ", too large " << s.skipped_large
             << "; address replies recorded " << s.recorded << ", without history "
-            << s.without_history << "; failing contacts marked " << s.failing_marked << "\n";
+            << s.without_history << "; failing contacts marked " << s.failing_marked
+            << "; fetched over IMAP " << s.imap_fetched << "\n";
   return 0;
 }
 
@@ -134,15 +159,23 @@ int ReportMonthly(const Options& o, const std::string& format) {
     return report.status().code() == core::Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::string text;
-  if (format == "json")
+  if (format == "csv" && o.table != "months") {
+    auto csv = MonthlyTopCsv(*report, o.table);
+    if (!csv.ok()) {
+      std::cerr << "abuseflow " << command << ": " << csv.status().message() << "\n";
+      return 2;
+    }
+    text = std::move(csv).value();
+  } else if (format == "json") {
     text = MonthlyReportJson(*report);
-  else if (format == "csv")
+  } else if (format == "csv") {
     text = MonthlyReportCsv(*report);
-  else if (format == "html")
+  } else if (format == "html") {
     text =
         MonthlyReportHtml(*report, {.subtitle = "state " + o.state + (month ? ", " + *month : "")});
-  else
+  } else {
     text = MonthlyReportText(*report);
+  }
   std::string error;
   if (!WriteOutput(
           o.output, [&](std::ostream* out) { return WriteText(out, text); }, &error)) {
@@ -190,6 +223,40 @@ int ExportDShield(const Options& o) {
   return 0;
 }
 
+// `outbox list`: every mail's delivery state, from notify's state (read-only).
+int OutboxList(const Options& o) {
+  core::KvStore::Options options;
+  options.create_if_missing = false;
+  options.read_only = true;
+  auto state = core::KvStore::Open(NotifyStateDir(o.state), options);
+  if (!state.ok()) {
+    std::cerr << "abuseflow outbox list: " << state.status().message() << "\n";
+    return 1;
+  }
+  std::optional<DeliveryRecord::State> only;
+  if (!o.only.empty()) only = ParseStateName(o.only);  // CLI11 checked the name
+  DeliveryStore store(state->get());
+  auto rows = ListDeliveries(store, only);
+  if (!rows.ok()) {
+    std::cerr << "abuseflow outbox list: " << rows.status().message() << "\n";
+    return 1;
+  }
+  std::cout << (o.json ? OutboxListJson(*rows) : OutboxListText(*rows));
+  return 0;
+}
+
+void AddOutboxCommands(CLI::App& app, const std::shared_ptr<Options>& o, int* exit_code) {
+  CLI::App* outbox = app.add_subcommand("outbox", "The mails notify wrote and their delivery");
+  outbox->require_subcommand(1);
+  CLI::App* list = outbox->add_subcommand(
+      "list", "Each mail's file, recipients, delivery state, attempts, last error, next attempt");
+  list->add_option("--state", o->state, "the state folder")->capture_default_str();
+  list->add_option("--only", o->only, "only mails in this delivery state")
+      ->check(CLI::IsMember({"queued", "sending", "sent", "failed"}));
+  list->add_flag("--json", o->json, "a JSON array instead of tab-separated lines");
+  list->callback([o, exit_code] { *exit_code = OutboxList(*o); });
+}
+
 void AddReportCommands(CLI::App& app, const std::shared_ptr<Options>& o, int* exit_code) {
   CLI::App* report = app.add_subcommand("report", "Statistics of the notices sent");
   report->require_subcommand(0, 1);
@@ -197,7 +264,7 @@ void AddReportCommands(CLI::App& app, const std::shared_ptr<Options>& o, int* ex
                    "the HTML page of report monthly (report monthly --format html)");
   report->add_option("--state", o->state, "the state folder (with --html)")->capture_default_str();
   report->add_option("--month", o->month, "only this month, e.g. 2001-09 (with --html)");
-  report->add_option("--top", o->top, "countries and contact domains listed (with --html)")
+  report->add_option("--top", o->top, "countries, contact domains and owners listed (with --html)")
       ->capture_default_str();
   report->add_option("--output", o->output,
                      "write to this file instead of standard output (with --html)");
@@ -205,7 +272,11 @@ void AddReportCommands(CLI::App& app, const std::shared_ptr<Options>& o, int* ex
       "monthly", "Per month: mails, repeat notices, actual/automated/no responses");
   monthly->add_option("--state", o->state, "the state folder")->capture_default_str();
   monthly->add_option("--month", o->month, "only this month, e.g. 2001-09");
-  monthly->add_option("--top", o->top, "countries and contact domains listed")
+  monthly->add_option("--top", o->top, "countries, contact domains and owners listed")
+      ->capture_default_str();
+  monthly->add_option("--table", o->table,
+                      "with --format csv: months, or one top list: countries, domains, owners")
+      ->check(CLI::IsMember({"months", "countries", "domains", "owners"}))
       ->capture_default_str();
   monthly->add_option("--format", o->format, "text, csv, json or html (one self-contained page)")
       ->check(CLI::IsMember({"text", "csv", "json", "html"}))
@@ -253,10 +324,17 @@ void AddNotifyCommands(CLI::App& app, int* exit_code) {
   CLI::App* replies = app.add_subcommand("replies", "Replies to our notices");
   replies->require_subcommand(1);
   CLI::App* import = replies->add_subcommand(
-      "import", "Classify the messages of Maildir folders or mbox files and record them");
-  import->add_option("--state", o->state, "the state folder")->capture_default_str();
-  import->add_option("mailbox", o->mailboxes, "Maildir folder or mbox file")->required();
-  import->callback([o, exit_code] { *exit_code = RepliesImport(*o); });
+      "import",
+      "Classify the messages of Maildir folders, mbox files or IMAP mailboxes and record them");
+  CLI::Option* state = import->add_option("--state", o->state, "the state folder (default: the "
+                                          "config's state_dir with --config, else \"state\")");
+  import->add_option("--config", o->config, "read [notify.imap] (and state_dir) from this config");
+  import->add_option("--imap", o->imap, "an IMAP mailbox URL, imap://host[:port]/INBOX or imaps://");
+  import->add_option("mailbox", o->mailboxes, "Maildir folder or mbox file");
+  import->callback([o, exit_code, state] {
+    o->state_given = state->count() > 0;
+    *exit_code = RepliesImport(*o);
+  });
   CLI::App* contacts = app.add_subcommand("contacts", "Abuse contacts our notices go to");
   contacts->require_subcommand(1);
   CLI::App* failing = contacts->add_subcommand(
@@ -266,6 +344,7 @@ void AddNotifyCommands(CLI::App& app, int* exit_code) {
   failing->callback([o, exit_code] { *exit_code = ContactsFailing(*o); });
   AddReportCommands(app, o, exit_code);
   AddExportCommands(app, o, exit_code);
+  AddOutboxCommands(app, o, exit_code);
 }
 
 }  // namespace abuseflow::notify

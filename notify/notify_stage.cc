@@ -132,7 +132,7 @@ core::Status NotifyStage::Run() {
         QueueUnrecordedMails(config_.notify.outbox, &deliveries, state->get(), worker->get());
     if (!recovered.ok()) return recovered.status();
   }
-  OwnerBatcher batcher(config_.notify.window_us);
+  OwnerBatcher batcher = OwnerBatcher::FromConfig(config_.notify);
   if (core::Status s = LoadFailing(state->get(), &batcher); !s.ok()) return s;
   WindowStore windows(state->get());
   core::CauseOrder order(/*by_shard=*/true);

@@ -9,9 +9,16 @@
 #include <vector>
 
 #include "abuseflow/v1/events.pb.h"
+#include "core/config.h"
 #include "notify/report.h"
 
 namespace abuseflow::notify {
+
+// The key of a contact's open report of `kind`: the contact itself for the
+// default window, else contact, '\x1f', kind. Kept in notify's state (o/ keys).
+std::string ReportKey(const std::string& contact, const std::string& kind);
+// The (contact, kind) of a report key; a key without '\x1f' has kind "".
+std::pair<std::string, std::string> SplitReportKey(const std::string& key);
 
 struct BatcherStats {
   uint64_t incidents = 0;       // incidents given to Add
@@ -40,19 +47,41 @@ struct BatcherStats {
 // the watermark; beyond that, the same addresses may be split over more
 // reports, but none is lost or listed twice in a window.
 //
+// Per-kind windows (notify.window_by_kind): an incident whose variant
+// (IncidentVariant: "worm", "scan", ...) has a window of its own goes into a
+// separate report of the contact for that kind (Report::kind), keyed by
+// (contact, kind) and covering that window; all others share the contact's
+// report of `window_us`. Everything above holds per report key.
+//
 // Not thread-safe: one notify thread owns it.
 class OwnerBatcher {
  public:
   // `window_us` is the window length; values below 1 are taken as 1.
-  explicit OwnerBatcher(int64_t window_us, ReportLimits limits = {});
+  // `window_by_kind` maps kind variants to their own window length (the
+  // same clamp); variants not in it use `window_us`.
+  explicit OwnerBatcher(int64_t window_us, ReportLimits limits = {},
+                        const std::map<std::string, int64_t>& window_by_kind = {});
 
-  // Merges `incident` into its contact's open report and returns the reports
-  // that closed, sorted by contact then window start. An incident without an
-  // abuse mailbox or without a valid source address is not batched: it is
-  // counted (stats().unroutable / invalid_source) and appended to
-  // *unroutable when that is given, for the caller to log.
+  // The batcher notify.window, notify.window_by_kind and
+  // notify.samples_per_address configure.
+  static OwnerBatcher FromConfig(const core::NotifyConfig& config);
+
+  // Merges `incident` into its report's open report and returns the reports
+  // that closed, sorted by contact, window start, then kind. An incident
+  // without an abuse mailbox or without a valid source address is not
+  // batched: it is counted (stats().unroutable / invalid_source) and
+  // appended to *unroutable when that is given, for the caller to log.
+  // `restored_kind` (restoring a stored report, WindowStore) names the kind
+  // the incident was batched under: it is kept when it is "" or has a
+  // window now; otherwise the incident is classified again.
   std::vector<Report> Add(const v1::Incident& incident,
-                          std::vector<v1::Incident>* unroutable = nullptr);
+                          std::vector<v1::Incident>* unroutable = nullptr,
+                          const std::string* restored_kind = nullptr);
+
+  // The kind (a key of window_by_kind, or "") `incident` is batched under.
+  std::string KindFor(const v1::Incident& incident) const;
+  // The window length of reports of `kind`.
+  int64_t WindowOf(const std::string& kind) const;
 
   // Marks `mailboxes` (lowercased) as failing: from now on an owner's contact
   // is its first abuse mailbox not among them (the next one of its registry
@@ -80,26 +109,33 @@ class OwnerBatcher {
   // since the last TakeClosed(): notify keeps the incidents of open reports
   // durable per generation (notify/window_store.h).
   uint64_t last_merged() const { return last_merged_; }
+  // The report key (ReportKey) of that report; "" with last_merged() 0.
+  const std::string& last_key() const { return last_key_; }
   std::vector<uint64_t> TakeClosed() { return std::exchange(closed_generations_, {}); }
   size_t open_reports() const { return open_.size(); }
   const BatcherStats& stats() const { return stats_; }
 
  private:
-  // Opens a report for `contact` at `start_us` and indexes it by its end.
-  ReportBuilder& Open(const std::string& contact, int64_t start_us);
-  // Removes the open report of `contact` and appends it to `out`.
-  void Close(const std::string& contact, std::vector<Report>* out);
+  // The kind Add batches `incident` under (see Add's restored_kind).
+  std::string ChooseKind(const v1::Incident& incident, const std::string* restored_kind) const;
+  // Opens the report `key` (ReportKey) at `start_us` and indexes it by its end.
+  ReportBuilder& Open(const std::string& key, const std::string& contact, const std::string& kind,
+                      int64_t start_us);
+  // Removes the open report `key` and appends it to `out`.
+  void Close(const std::string& key, std::vector<Report>* out);
   // Closes every open report whose end is at or before the watermark.
   void CloseExpired(std::vector<Report>* out);
 
   int64_t window_us_;
+  std::map<std::string, int64_t> window_by_kind_;
   ReportLimits limits_;
   int64_t watermark_us_;
-  std::map<std::string, ReportBuilder> open_;          // by contact
-  std::set<std::pair<int64_t, std::string>> by_end_;  // (end, contact) of each open report
-  std::map<std::string, uint64_t> generation_;        // of each open report, by contact
+  std::map<std::string, ReportBuilder> open_;          // by report key
+  std::set<std::pair<int64_t, std::string>> by_end_;  // (end, key) of each open report
+  std::map<std::string, uint64_t> generation_;        // of each open report, by key
   uint64_t next_generation_ = 1;
   uint64_t last_merged_ = 0;
+  std::string last_key_;
   std::vector<uint64_t> closed_generations_;
   std::set<std::string> failing_;  // failing abuse mailboxes, lowercased
   BatcherStats stats_;

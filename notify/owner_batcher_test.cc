@@ -501,5 +501,102 @@ TEST_F(OwnerBatcherTest, WindowEndSaturatesInsteadOfOverflowing) {
   EXPECT_EQ(SaturatingAdd(1, 5), 6);
 }
 
+// notify.window_by_kind: a worm gets a 10 µs window, scans 40; brute force
+// keeps the default 100. One contact, three reports, each closed by the
+// watermark at its own end.
+TEST_F(OwnerBatcherTest, KindsWithTheirOwnWindowsAreSeparateReportsClosingAtTheirOwnEnds) {
+  OwnerBatcher batcher(kWindow, {}, {{"worm", 10}, {"scan", 40}});
+  const char* kestrel = "abuse@kestrel.example";
+  auto make = [&](const char* src, const char* contact, int64_t at, v1::Kind kind) {
+    v1::Incident incident = Make(src, {contact}, at, at);
+    AddKind(&incident, kind, "", 3);
+    return incident;
+  };
+  EXPECT_TRUE(batcher.Add(make("192.0.2.1", kestrel, 0, v1::KIND_WORM)).empty());
+  EXPECT_TRUE(batcher.Add(make("192.0.2.2", kestrel, 2, v1::KIND_PORT_SCAN)).empty());
+  EXPECT_TRUE(batcher.Add(make("192.0.2.3", kestrel, 4, v1::KIND_BRUTE_FORCE)).empty());
+  EXPECT_TRUE(batcher.Add(make("192.0.2.4", kestrel, 9, v1::KIND_WORM)).empty());
+  EXPECT_TRUE(batcher.Add(make("192.0.2.5", kestrel, 9, v1::KIND_CONNECTION_ATTEMPT)).empty());
+  EXPECT_EQ(batcher.open_reports(), 3u);
+
+  // Another contact's event at 10 moves the watermark to the worm report's end.
+  std::vector<Report> worm =
+      batcher.Add(make("203.0.113.1", "abuse@other.example", 10, v1::KIND_EXPLOIT));
+  ASSERT_EQ(worm.size(), 1u);
+  EXPECT_EQ(worm[0].kind, "worm");
+  EXPECT_EQ(worm[0].contact, kestrel);
+  EXPECT_EQ(worm[0].window_start_us, 0);
+  EXPECT_EQ(worm[0].window_end_us, 10);
+  EXPECT_EQ(Addresses(worm[0]), (std::vector<std::string>{"192.0.2.1", "192.0.2.4"}));
+
+  EXPECT_TRUE(
+      batcher.Add(make("203.0.113.2", "abuse@other.example", 41, v1::KIND_EXPLOIT)).empty());
+  std::vector<Report> scan =
+      batcher.Add(make("203.0.113.3", "abuse@other.example", 42, v1::KIND_EXPLOIT));
+  ASSERT_EQ(scan.size(), 1u);
+  EXPECT_EQ(scan[0].kind, "scan");
+  EXPECT_EQ(scan[0].window_end_us, 42);
+  EXPECT_EQ(Addresses(scan[0]), (std::vector<std::string>{"192.0.2.2", "192.0.2.5"}));
+
+  // A worm after its report closed opens the next worm report, not the default one.
+  EXPECT_TRUE(batcher.Add(make("192.0.2.6", kestrel, 50, v1::KIND_WORM)).empty());
+  std::vector<Report> rest =
+      batcher.Add(make("203.0.113.4", "abuse@other.example", 104, v1::KIND_EXPLOIT));
+  ASSERT_EQ(rest.size(), 2u);  // kestrel's default report [4, 104), its worm report [50, 60)
+  EXPECT_EQ(rest[0].kind, "");
+  EXPECT_EQ(rest[0].window_end_us, 104);
+  EXPECT_EQ(Addresses(rest[0]), (std::vector<std::string>{"192.0.2.3"}));
+  EXPECT_EQ(rest[1].kind, "worm");
+  EXPECT_EQ(rest[1].window_start_us, 50);
+  EXPECT_EQ(Addresses(rest[1]), (std::vector<std::string>{"192.0.2.6"}));
+  std::vector<Report> flushed = batcher.Flush();
+  ASSERT_EQ(flushed.size(), 1u);  // the other contact's default report [10, 110)
+  EXPECT_EQ(flushed[0].contact, "abuse@other.example");
+  EXPECT_EQ(flushed[0].kind, "");
+  EXPECT_EQ(flushed[0].entries.size(), 4u);
+}
+
+TEST_F(OwnerBatcherTest, AnIncidentIsBatchedUnderTheKindWithMostEventsAndReportsOfOneStartDiffer) {
+  OwnerBatcher batcher(kWindow, {}, {{"worm", 10}});
+  v1::Incident mostly_scan = Make("192.0.2.1", {"abuse@kestrel.example"}, 0, 0);
+  AddKind(&mostly_scan, v1::KIND_WORM, "nimda", 1);
+  AddKind(&mostly_scan, v1::KIND_PORT_SCAN, "", 5);
+  v1::Incident worm = Make("192.0.2.2", {"abuse@kestrel.example"}, 0, 0);
+  AddKind(&worm, v1::KIND_WORM, "nimda", 2);
+  AddKind(&worm, v1::KIND_PORT_SCAN, "", 2);    // a tie goes to the more serious kind
+  EXPECT_EQ(batcher.KindFor(mostly_scan), "");  // "scan" has no window of its own
+  EXPECT_EQ(batcher.KindFor(worm), "worm");
+  EXPECT_EQ(batcher.WindowOf("worm"), 10);
+  EXPECT_EQ(batcher.WindowOf(""), kWindow);
+  (void)batcher.Add(mostly_scan);
+  EXPECT_EQ(batcher.last_key(), "abuse@kestrel.example");
+  (void)batcher.Add(worm);
+  EXPECT_EQ(batcher.last_key(), ReportKey("abuse@kestrel.example", "worm"));
+  std::vector<Report> reports = batcher.Flush();
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].window_start_us, reports[1].window_start_us);
+  EXPECT_EQ(reports[0].kind, "");
+  EXPECT_EQ(reports[1].kind, "worm");
+  EXPECT_NE(ReportTicket(reports[0]), ReportTicket(reports[1]));
+  EXPECT_EQ(SplitReportKey(ReportKey("a@b.example", "worm")),
+            (std::pair<std::string, std::string>{"a@b.example", "worm"}));
+  EXPECT_EQ(SplitReportKey("a@b.example"),
+            (std::pair<std::string, std::string>{"a@b.example", ""}));
+}
+
+TEST_F(OwnerBatcherTest, SamplesPerAddressBoundsTheLinesKept) {
+  ReportLimits limits;
+  limits.samples_per_address = 2;
+  OwnerBatcher batcher(kWindow, limits);
+  v1::Incident incident = Make("192.0.2.1", {"abuse@kestrel.example"}, 0, 9, 4);
+  for (int i = 3; i >= 0; --i) AddSample(&incident, i, ("line " + std::to_string(i)).c_str());
+  (void)batcher.Add(incident);
+  std::vector<Report> reports = batcher.Flush();
+  ASSERT_EQ(reports.size(), 1u);
+  ASSERT_EQ(reports[0].entries[0].samples.size(), 2u);
+  EXPECT_EQ(reports[0].entries[0].samples[0].line(), "line 0");
+  EXPECT_EQ(reports[0].entries[0].samples[1].line(), "line 1");
+}
+
 }  // namespace
 }  // namespace abuseflow::notify

@@ -253,7 +253,7 @@ std::optional<int64_t> ParseMailDate(std::string_view text) {
 ReplyInfo ClassifyReply(std::string_view raw) {
   raw = raw.substr(0, kMaxLookedAt);
   auto [headers, body] = SplitMessage(raw);
-  const MailText mail = DecodeMail(headers, body);
+  const MailText mail = DecodeMail(raw);
   const std::string subject = DecodeHeaderWords(headers.Get("subject"));
   ReplyInfo info = ReplyLinks(headers, body);
   const std::string own = OwnText(mail.text);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <set>
 
 #include "core/kv_store.h"
@@ -14,6 +16,7 @@
 #include "notify/mailbox_reader.h"
 #include "notify/notify_stage.h"
 #include "notify/reply_classifier.h"
+#include "notify/reply_imap.h"
 #include "notify/thread_index.h"
 
 namespace abuseflow::notify {
@@ -23,9 +26,12 @@ constexpr size_t kMaxMessageBytes = 4 << 20;
 
 std::string KindName(v1::ReplyRecord::Kind kind) {
   switch (kind) {
-    case v1::ReplyRecord::KIND_BOUNCE: return "bounce";
-    case v1::ReplyRecord::KIND_AUTOMATED: return "automated";
-    default: return "human";
+    case v1::ReplyRecord::KIND_BOUNCE:
+      return "bounce";
+    case v1::ReplyRecord::KIND_AUTOMATED:
+      return "automated";
+    default:
+      return "human";
   }
 }
 
@@ -36,7 +42,8 @@ core::Result<std::vector<std::string>> LinkedNotices(const ThreadIndex& index,
   for (const std::string& id : info.referenced) {
     auto addresses = index.AddressesOf(id);
     if (!addresses.ok()) return addresses.status();
-    if (!addresses->empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    if (!addresses->empty() && std::find(ids.begin(), ids.end(), id) == ids.end())
+      ids.push_back(id);
   }
   if (ids.empty() && !info.ticket.empty()) return index.IdsOfTicket(info.ticket);
   return ids;
@@ -54,8 +61,7 @@ class Importer {
     std::string key = info.message_id;
     if (key.empty()) {
       char hex[24];
-      std::snprintf(hex, sizeof hex, "%016llx",
-                    static_cast<unsigned long long>(StableHash64(raw)));
+      std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(StableHash64(raw)));
       key = std::string("hash:") + hex;
     }
     auto seen = state_->Get("r" + key);
@@ -112,8 +118,7 @@ class Importer {
   // `dsn` is the decoded delivery status when the bounce has one as a MIME
   // part (it may be base64), else the raw message.
   core::Status MarkFailing(const std::string& key, const std::vector<std::string>& notices,
-                           std::string_view dsn,
-                           core::KvStore::Batch* batch, std::string* line) {
+                           std::string_view dsn, core::KvStore::Batch* batch, std::string* line) {
     bool has_dsn = false;
     std::vector<BounceRecipient> failed = FailedRecipients(dsn, &has_dsn);
     if (failed.empty() && !has_dsn) {
@@ -156,7 +161,8 @@ class Importer {
     core::KvStore::Batch batch;
     // "human", "human admits", "human fixed", "human admits fixed": the
     // monthly report reads these words (notify/monthly_report.cc).
-    const std::string value = kind + (info.admits_compromise ? " admits" : "") + (info.says_fixed ? " fixed" : "");
+    const std::string value =
+        kind + (info.admits_compromise ? " admits" : "") + (info.says_fixed ? " fixed" : "");
     for (const std::string& id : notices) {
       auto list = index_.AddressesOf(id);
       if (!list.ok()) return list.status();
@@ -193,10 +199,48 @@ class Importer {
   ReplyImportStats stats_;
 };
 
+// Imports the messages of one IMAP mailbox above its last imported UID.
+core::Status ImportImap(const std::string& url_text, const core::ImapConfig& config,
+                        core::KvStore* state, Importer* importer, uint64_t* skipped,
+                        uint64_t* fetched) {
+  auto url = ParseImapUrl(url_text);
+  if (!url.ok()) return url.status();
+  auto client = ImapClient::Open(config, *url);
+  if (!client.ok()) return client.status();
+  auto validity = (*client)->UidValidity();
+  if (!validity.ok()) return validity.status();
+  const std::string key = "i" + url->MailboxUrl() + '\x1f' + std::to_string(*validity);
+  auto last = state->Get(key);
+  if (!last.ok()) return last.status();
+  const uint64_t after = last->has_value() ? std::strtoull((*last)->c_str(), nullptr, 10) : 0;
+  auto messages = (*client)->MessagesAfter(after);
+  if (!messages.ok()) return messages.status();
+  for (const ImapMessage& m : *messages) {
+    std::optional<std::string> raw;
+    if (m.size <= kMaxMessageBytes) {  // refused before it is fetched or parsed
+      auto text = (*client)->Fetch(m.uid, kMaxMessageBytes);
+      if (!text.ok()) return text.status();
+      raw = std::move(*text);
+    }
+    if (!raw) {
+      ++*skipped;
+    } else {
+      ++*fetched;
+      core::Status s = importer->One(url->MailboxUrl() + ";UID=" + std::to_string(m.uid), *raw);
+      if (!s.ok()) return s;
+    }
+    core::KvStore::Batch batch;
+    batch.Put(key, std::to_string(m.uid));
+    if (core::Status s = state->Write(batch); !s.ok()) return s;
+  }
+  return core::Status::Ok();
+}
+
 }  // namespace
 
 core::Result<ReplyImportStats> ImportReplies(const std::string& state_dir,
                                              const std::vector<std::string>& mailboxes,
+                                             const core::ImapConfig& imap,
                                              const std::function<void(const std::string&)>& line) {
   core::KvStore::Options options;
   options.create_if_missing = false;
@@ -217,8 +261,14 @@ core::Result<ReplyImportStats> ImportReplies(const std::string& state_dir,
     if (!s.ok()) return s;
     if (!failed.ok()) return failed;
   }
+  uint64_t fetched = 0;
+  for (const std::string& url : imap.mailboxes) {
+    core::Status s = ImportImap(url, imap, state->get(), &importer, &skipped, &fetched);
+    if (!s.ok()) return s;
+  }
   ReplyImportStats stats = importer.stats();
   stats.skipped_large = skipped;
+  stats.imap_fetched = fetched;
   return stats;
 }
 

@@ -119,8 +119,9 @@ void MergeEarlier(const v1::Incident& incident, size_t limit, std::vector<v1::Oc
 
 std::string ReportTicket(const Report& report) {
   char hex[24];
-  const uint64_t hash =
-      StableHash64("ticket\n" + report.contact + '\n' + std::to_string(report.window_start_us));
+  std::string key = "ticket\n" + report.contact + '\n' + std::to_string(report.window_start_us);
+  if (!report.kind.empty()) key += "\nkind " + report.kind;  // the default's tickets unchanged
+  const uint64_t hash = StableHash64(key);
   std::snprintf(hex, sizeof hex, "%08llx", static_cast<unsigned long long>(hash >> 32));
   return std::string("AF-") + hex;
 }
@@ -232,6 +233,7 @@ Report ReportBuilder::Take() {
   report.incidents = incidents_;
   report.instead_of.assign(instead_of_.begin(), instead_of_.end());
   report.upstream = upstream_;
+  report.kind = kind_;
   upstream_ = false;
   entries_.clear();
   owners_.clear();

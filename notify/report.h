@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "abuseflow/v1/events.pb.h"
@@ -67,6 +68,10 @@ struct Report {
   // Some owner's own abuse mailboxes were all failing, so its incidents came
   // to the contact as its upstream's (OwnerRecord.upstream_abuse).
   bool upstream = false;
+  // The kind variant ("worm", ...) of a report batched over its own window
+  // (notify.window_by_kind): only incidents of that kind, a Message-ID,
+  // ticket and file name of its own. "" for the reports of notify.window.
+  std::string kind;
 };
 
 // Splits a report with more than `max_entries` addresses into parts of at
@@ -77,7 +82,7 @@ struct Report {
 std::vector<Report> SplitReport(Report report, size_t max_entries);
 
 // The ticket token of a report, "AF-" and 8 hex digits: a stable function of
-// (contact, window start), shared by the parts of a split report. Subjects
+// (contact, window start, and the kind of a per-kind report), shared by the parts of a split report. Subjects
 // carry it in brackets ("[AF-1a2b3c4d] Probes from ...") so that replies can
 // be linked to the report even without In-Reply-To.
 std::string ReportTicket(const Report& report);
@@ -120,6 +125,9 @@ class ReportBuilder {
   // mailboxes are listed too; the other upstream ones are not recipients.
   void Add(const v1::Incident& incident, const core::IpAddress& address,
            const std::set<std::string>* failing = nullptr);
+  // Marks the reports of this builder as those of a per-kind window
+  // (Report::kind); "" by default.
+  void SetKind(std::string kind) { kind_ = std::move(kind); }
   // The report as it stands; the builder stays usable.
   Report Build() const;
   // The report, moved out without copying its entries; the builder is left
@@ -142,6 +150,7 @@ class ReportBuilder {
   std::set<std::string> recipients_;                // lowercased, besides the contact
   std::set<std::string> instead_of_;                // failing mailboxes skipped
   bool upstream_ = false;                           // some incident came as the upstream's
+  std::string kind_;                                // Report::kind
   std::map<std::string, OwnerSummary> owners_;      // keyed by OwnerKey
   uint64_t incidents_ = 0;
 };

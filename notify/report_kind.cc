@@ -42,7 +42,32 @@ std::string WormName(const std::string& signature) {
   return it == kNames.end() ? signature : it->second;
 }
 
+// The kind with the most events, ties to the more serious one.
+v1::Kind MostEvents(const std::map<v1::Kind, uint64_t>& per_kind) {
+  v1::Kind out = v1::KIND_UNSPECIFIED;
+  uint64_t best = 0;
+  for (const auto& [kind, count] : per_kind) {
+    if (count > best || (count == best && Severity(kind) > Severity(out))) {
+      out = kind;
+      best = count;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string IncidentVariant(const v1::Incident& incident) {
+  std::map<v1::Kind, uint64_t> per_kind;
+  for (const v1::KindCount& k : incident.kinds()) per_kind[k.kind()] += k.count();
+  return VariantOf(MostEvents(per_kind));
+}
+
+const std::vector<std::string>& KindVariants() {
+  static const std::vector<std::string> kVariants = {"worm", "scan", "brute_force", "exploit",
+                                                     "ids_alert"};
+  return kVariants;
+}
 
 ReportKind DominantKind(const Report& report) {
   std::map<v1::Kind, uint64_t> per_kind;
@@ -54,13 +79,7 @@ ReportKind DominantKind(const Report& report) {
     }
   }
   ReportKind out;
-  uint64_t best = 0;
-  for (const auto& [kind, count] : per_kind) {
-    if (count > best || (count == best && Severity(kind) > Severity(out.kind))) {
-      out.kind = kind;
-      best = count;
-    }
-  }
+  out.kind = MostEvents(per_kind);
   uint64_t best_signature = 0;
   for (const auto& [key, count] : per_signature) {
     if (key.first == out.kind && count > best_signature) {  // map order: ties to the first

@@ -29,6 +29,16 @@ struct ReportKind {
 // depend on the order of the entries. Pure.
 ReportKind DominantKind(const Report& report);
 
+// The variant (as ReportKind::variant) of one incident's dominant kind, by
+// the same rule over its own kind counts: the key of its batching window in
+// notify.window_by_kind ("" when it has no kinds or only unspecified ones).
+// Pure.
+std::string IncidentVariant(const v1::Incident& incident);
+
+// The variant names notify.window_by_kind accepts: every variant but
+// "repeat", which is not a kind.
+const std::vector<std::string>& KindVariants();
+
 // The template variant names notify.templates accepts, "repeat" included
 // (a report with a repeat notice), in the order they are documented.
 const std::vector<std::string>& TemplateVariants();

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "core/config.h"
 #include "core/ip_address.h"
+#include "notify/owner_batcher.h"
 #include "notify/report.h"
 
 namespace abuseflow::notify {
@@ -123,6 +125,42 @@ TEST_F(ReportRendererTest, SingleAddressGetsTheClassicNotice) {
   // No signature configured: signed with `from`.
   EXPECT_NE(body.find("\n-- \nabuse-reports@lab.example\n"), std::string::npos) << body;
   EXPECT_EQ(body.find("{{"), std::string::npos) << body;
+}
+
+// notify.samples_per_address bounds the log lines each address shows.
+TEST_F(ReportRendererTest, ConfiguredSamplesPerAddressIsWhatTheNoticeShows) {
+  v1::Incident incident = Make("192.0.2.7", "192.0.2.0/24");
+  incident.clear_samples();
+  incident.set_count(8);
+  for (int i = 0; i < 8; ++i) {
+    v1::SampleLine* s = incident.add_samples();
+    s->set_observed_us(kT0 + i);
+    s->set_tz_name("EDT");
+    s->set_utc_offset_minutes(-240);
+    s->set_line("GET /default.ida?XXXX line " + std::to_string(i));
+  }
+  for (int samples : {3, 5, 8}) {
+    core::NotifyConfig config;
+    config.samples_per_address = samples;
+    OwnerBatcher batcher = OwnerBatcher::FromConfig(config);
+    (void)batcher.Add(incident);
+    std::vector<Report> reports = batcher.Flush();
+    ASSERT_EQ(reports.size(), 1u);
+    const std::string body = RenderOrDie(Options(), reports[0]).body;
+    int lines = 0;
+    for (size_t at = body.find("XXXX line "); at != std::string::npos;
+         at = body.find("XXXX line ", at + 1)) {
+      ++lines;
+    }
+    EXPECT_EQ(lines, samples) << body;
+    EXPECT_NE(body.find("line " + std::to_string(samples - 1) + "\n"), std::string::npos);
+    EXPECT_EQ(body.find("line " + std::to_string(samples) + "\n"), std::string::npos);
+    if (samples < 8) {
+      EXPECT_NE(body.find("(" + std::to_string(samples) + " of 8 entries shown)"),
+                std::string::npos)
+          << body;
+    }
+  }
 }
 
 TEST_F(ReportRendererTest, BuiltInNoticeHasNoStrayBlankLines) {

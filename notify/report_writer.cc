@@ -39,9 +39,10 @@ core::Result<MailFields> ReportWriter::Fields(const Report& report, RenderedRepo
   f.window_end_us = report.window_end_us;
   f.date_us = core::NowMicros();
   f.part = report.part;
+  f.kind = report.kind;
   f.ticket = ReportTicket(report);
-  auto threading = threads_.Lookup(
-      report, ReportMessageId(report.contact, report.window_start_us, config_.from, report.part));
+  auto threading = threads_.Lookup(report, ReportMessageId(report.contact, report.window_start_us,
+                                                           config_.from, report.part, report.kind));
   if (!threading.ok()) return threading.status();
   f.in_reply_to = std::move(threading->in_reply_to);
   f.references = std::move(threading->references);

@@ -21,6 +21,17 @@ std::vector<std::string> SplitIds(std::string_view value) {
   return ids;
 }
 
+constexpr char kOwnerSeparator = '\x1e';
+
+// An owner name fit for one field: controls (tab, the separator) as spaces.
+std::string OwnerField(const std::string& name) {
+  std::string out = name;
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return out;
+}
+
 void AddOnce(std::vector<std::string>* ids, const std::string& id) {
   if (std::find(ids->begin(), ids->end(), id) == ids->end()) ids->push_back(id);
 }
@@ -33,32 +44,39 @@ MailSummary SummaryOf(const Report& report) {
   m.contact = report.contact;
   m.ticket = ReportTicket(report);
   m.addresses = report.entries.size();
-  std::set<std::string> countries;
+  std::set<std::string> countries, owners;
   for (const ReportEntry& e : report.entries) {
     m.repeat_addresses += e.notice_number > 1 ? 1 : 0;
     if (!e.owner.country().empty()) countries.insert(e.owner.country());
+    if (!e.owner.owner().empty()) owners.insert(OwnerField(e.owner.owner()));
   }
   m.countries.assign(countries.begin(), countries.end());
+  m.owners.assign(owners.begin(), owners.end());
   return m;
 }
 
 std::string EncodeMailSummary(const MailSummary& m) {
   std::string countries;
   for (const std::string& c : m.countries) countries += (countries.empty() ? "" : ",") + c;
+  std::string owners;
+  for (const std::string& o : m.owners) {
+    owners += (owners.empty() ? "" : std::string(1, kOwnerSeparator)) + OwnerField(o);
+  }
   return std::to_string(m.window_start_us) + "\t" + m.contact + "\t" + m.ticket + "\t" +
-         std::to_string(m.addresses) + "\t" + std::to_string(m.repeat_addresses) + "\t" + countries;
+         std::to_string(m.addresses) + "\t" + std::to_string(m.repeat_addresses) + "\t" +
+         countries + "\t" + owners;
 }
 
 std::optional<MailSummary> DecodeMailSummary(std::string_view text) {
   std::vector<std::string> f;
   size_t begin = 0;
-  while (f.size() < 6) {
+  while (f.size() < 7) {
     size_t tab = text.find('\t', begin);
     f.emplace_back(text.substr(begin, tab == std::string_view::npos ? tab : tab - begin));
     if (tab == std::string_view::npos) break;
     begin = tab + 1;
   }
-  if (f.size() != 6) return std::nullopt;
+  if (f.size() != 6 && f.size() != 7) return std::nullopt;  // 6: before owners were kept
   MailSummary m;
   try {
     m.window_start_us = std::stoll(f[0]);
@@ -75,6 +93,13 @@ std::optional<MailSummary> DecodeMailSummary(std::string_view text) {
     m.countries.emplace_back(rest.substr(0, comma));
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
+  }
+  rest = f.size() == 7 ? std::string_view(f[6]) : std::string_view();
+  while (!rest.empty()) {
+    size_t sep = rest.find(kOwnerSeparator);
+    if (sep != 0) m.owners.emplace_back(rest.substr(0, sep));
+    if (sep == std::string_view::npos) break;
+    rest.remove_prefix(sep + 1);
   }
   return m;
 }

@@ -20,9 +20,14 @@ struct MailSummary {
   uint64_t addresses = 0;
   uint64_t repeat_addresses = 0;       // addresses with notice_number > 1
   std::vector<std::string> countries;  // distinct owner countries, sorted
+  // Distinct owner names (OwnerRecord.owner) of the mail's addresses, sorted,
+  // control characters as spaces; empty for summaries written before they
+  // were kept (and when no owner has a name).
+  std::vector<std::string> owners;
 };
 MailSummary SummaryOf(const Report& report);
-// Tab-separated; Decode gives nullopt for a malformed value.
+// Tab-separated (the owners, the 7th field, joined by 0x1E); Decode reads
+// the 6 fields of older summaries too and gives nullopt for a malformed value.
 std::string EncodeMailSummary(const MailSummary& summary);
 std::optional<MailSummary> DecodeMailSummary(std::string_view text);
 

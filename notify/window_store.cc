@@ -32,7 +32,8 @@ core::Status WindowStore::Restore(OwnerBatcher* batcher, core::CauseOrder* order
       bad = core::Status::Corruption("notify open report key is malformed");
       return false;
     }
-    std::string contact(rest.substr(0, rest.size() - 18));
+    // Keys written before per-kind windows have the contact alone: kind "".
+    auto [contact, kind] = SplitReportKey(std::string(rest.substr(0, rest.size() - 18)));
     uint64_t generation = FromBigEndian(rest.substr(rest.size() - 17, 8));
     arrival_ = std::max(arrival_, FromBigEndian(rest.substr(rest.size() - 8)) + 1);
     v1::Incident incident;
@@ -40,11 +41,15 @@ core::Status WindowStore::Restore(OwnerBatcher* batcher, core::CauseOrder* order
       bad = core::Status::Corruption("notify open report incident does not decode");
       return false;
     }
-    std::vector<Report> closed = batcher->Add(incident);
+    std::vector<Report> closed = batcher->Add(incident, nullptr, &kind);
     batcher->TakeClosed();
-    if (!closed.empty()) core::Logger("notify")->warn("a restored report closed early contact={}", contact);
+    if (!closed.empty()) {
+      core::Logger("notify")->warn("a restored report closed early contact={} kind={}", contact,
+                                   kind);
+    }
     keys_[batcher->last_merged()].push_back(std::string(key));
-    renumbered[{contact, generation}] = batcher->last_merged();
+    renumbered[{std::string(rest.substr(0, rest.size() - 18)), generation}] =
+        batcher->last_merged();
     return true;
   });
   if (!s.ok()) return s;
@@ -61,7 +66,7 @@ core::Status WindowStore::Restore(OwnerBatcher* batcher, core::CauseOrder* order
 
 void WindowStore::Track(OwnerBatcher& batcher, const v1::Incident& incident, core::KvStore::Batch* batch) {
   if (uint64_t generation = batcher.last_merged(); generation != 0) {
-    std::string key = "o/" + batcher.ContactFor(incident.owner());
+    std::string key = "o/" + batcher.last_key();
     key += '\0';
     key += BigEndian(generation);
     key += '\0';

@@ -17,14 +17,18 @@ namespace abuseflow::notify {
 // were and a batch is acknowledged to dedup only once its incidents are safe
 // (docs/notify-state.md, "Open reports"). In the notify state database:
 //
-//   o/<contact>\0<generation>\0<arrival>  an incident merged into an open
-//                                         report (both numbers big-endian u64)
+//   o/<report key>\0<generation>\0<arrival>  an incident merged into an open
+//                                         report (both numbers big-endian u64);
+//                                         the key (ReportKey) is the contact, or
+//                                         contact \x1f kind for a per-kind window
+//                                         (keys of older versions: the contact)
 //   p/c/<stream>                          next cause seq of an ingest stream
 //   p/e/<stream>                          "" once the stream has ended
 //   p/watermark, p/arrival                the batcher's watermark, the arrival counter
 //
-// Adding a contact's incidents again in arrival order rebuilds its report
-// exactly: the batcher's decisions for a contact depend only on that report,
+// Adding a report's incidents again in arrival order, under the kind its key
+// names, rebuilds it exactly: the batcher's decisions for a report key
+// depend only on that report,
 // and none of them closes while the watermark is below the restored one.
 // Not thread-safe: notify's main thread.
 class WindowStore {

@@ -29,6 +29,8 @@ PACKAGES=(
   # notify tests: a loopback SMTP server (aiosmtpd); X-ARF YAML parsed by python3-yaml
   # (notify's SMTP delivery uses libcurl4-openssl-dev, listed above)
   python3-aiosmtpd python3-yaml
+  # notify replies: GMime parses received mail; the IMAP import test runs a private dovecot
+  libgmime-3.0-dev dovecot-imapd
   # man page test: groff renders docs/abuseflow.1 (the deploy test uses
   # systemd-analyze where the systemd package is installed, a parser otherwise)
   groff-base

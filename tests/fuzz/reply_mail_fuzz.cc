@@ -9,7 +9,8 @@
 // and its decoded returned headers have '<' characters, a date (if any) from 1970 to 9999, a sender domain
 // taken from the message, says_fixed only on a human reply, and the same
 // answer when classified twice. Built with tests/fuzz/fuzz_driver.cc (label
-// fuzz) over tests/fuzz/seeds/reply_mail.
+// fuzz) over tests/fuzz/seeds/reply_mail. The same input is also read as an
+// IMAP server's answer (notify::ParseFetchSizes, ParseUidValidity) and URL.
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,11 +23,13 @@
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "notify/mail_writer.h"
 #include "notify/mailbox_reader.h"
 #include "notify/mime_text.h"
 #include "notify/reply_classifier.h"
+#include "notify/reply_imap.h"
 
 namespace {
 
@@ -115,9 +118,25 @@ void CheckMbox(std::string_view text) {
 
 }  // namespace
 
+// The input as an IMAP server's untagged answers: FETCH lines give UIDs
+// above the last one, strictly increasing, no more than there are lines;
+// a URL parses or is refused, never with CR/LF in the mailbox.
+void CheckImap(std::string_view text) {
+  (void)notify::ParseUidValidity(text);
+  const std::vector<notify::ImapMessage> messages = notify::ParseFetchSizes(text, 5);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    Check(messages[i].uid > 5);
+    Check(i == 0 || messages[i - 1].uid < messages[i].uid);
+  }
+  Check(messages.size() <= static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1);
+  auto url = notify::ParseImapUrl("imap://" + std::string(text.substr(0, 256)));
+  Check(!url.ok() || url->mailbox.find_first_of("\r\n") == std::string::npos);
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   CheckReply(text);
   CheckMbox(text);
+  CheckImap(text);
   return 0;
 }

@@ -3,7 +3,9 @@
 // addresses. Checks the contract of ParseWhoisAnswer: no crash, valid UTF-8
 // out of core::ToUtf8, at most 8 abuse mailboxes, each one core::IsValidMailbox
 // accepts, a record only for a block containing the address, and referrals
-// with a host name and a valid port. Built with tests/fuzz/fuzz_driver.cc
+// with a host name and a valid port; the more-specific answer parsers
+// (RPSL "-m", ARIN "n >") list only prefixes strictly inside the block, at
+// most 4096. Built with tests/fuzz/fuzz_driver.cc
 // (label fuzz) over the answer fixtures in tests/fixtures/whois.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +14,7 @@
 
 #include "core/mailbox.h"
 #include "core/charset.h"
+#include "enrich/whois_more_specific.h"
 #include "enrich/whois_parser.h"
 
 namespace {
@@ -35,6 +38,28 @@ void CheckAnswer(const enrich::WhoisAnswer& a, const core::IpAddress& address) {
   Check(core::IsValidUtf8(a.record->owner()) || a.record->owner().empty());
 }
 
+void CheckChildren(const std::optional<std::vector<core::IpPrefix>>& children,
+                   const core::IpAddress& first, const core::IpAddress& last) {
+  if (!children) return;
+  Check(children->size() <= 4096);
+  for (const core::IpPrefix& p : *children) {
+    Check(first <= p.first() && p.last() <= last && !(p.first() == first && p.last() == last));
+  }
+}
+
+// The more-specific parsers over `text`, for one IPv4 and one IPv6 block.
+void CheckMoreSpecific(std::string_view text) {
+  for (const char* cidr : {"8.18.0.0/22", "2001:db8::/32"}) {
+    auto prefix = *core::IpPrefix::Parse(cidr);
+    v1::OwnerRecord block;
+    block.set_first(prefix.first().ToBytes());
+    block.set_last(prefix.last().ToBytes());
+    block.add_cidrs(cidr);
+    CheckChildren(enrich::ParseMoreSpecificAnswer(text, block), prefix.first(), prefix.last());
+    CheckChildren(enrich::ParseArinMoreSpecificAnswer(text, block), prefix.first(), prefix.last());
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -45,6 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (std::string_view charset : {"", "BIG5"}) {
     std::string text = core::ToUtf8(raw, charset);
     Check(core::IsValidUtf8(text) || text.empty());
+    CheckMoreSpecific(text);
     for (int f = 0; f <= static_cast<int>(enrich::WhoisFormat::kTwnic); ++f) {
       for (const core::IpAddress& address : kAddresses) {
         CheckAnswer(enrich::ParseWhoisAnswer(static_cast<enrich::WhoisFormat>(f), text, address),

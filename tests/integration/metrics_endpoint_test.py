@@ -253,6 +253,9 @@ def check_counters_move(binary, src, work):
         # One line per batch, so that each address's second line, a minute
         # after its first, comes after the first notice and escalates.
         text = text.replace("[[ingest.input]]", "[ingest]\nbatch_size = 1\n[[ingest.input]]", 1)
+        # Lookups on enrich's thread: with asynchronous ones both lines of an
+        # address wait for the same answer and reach dedup in one batch.
+        text = text.replace("[enrich]\n", "[enrich]\nlookup_threads = 0\n", 1)
         text = text.replace("[notify]\n", f"""[dedup.policy]
 block_after_notices = 1
 report_window = "1s"

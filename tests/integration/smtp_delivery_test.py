@@ -124,6 +124,41 @@ def contacts(src):
     return sorted({r[1].lower() for r in rows})
 
 
+def outbox_list(binary, work, *extra):
+    r = subprocess.run([binary, "outbox", "list", "--state", str(work / "state"), *extra],
+                       capture_output=True, text=True, timeout=60)
+    if r.returncode != 0:
+        fail(f"outbox list {' '.join(extra)} exited {r.returncode}: {r.stderr}")
+    return r.stdout
+
+
+def check_outbox_list(binary, work, sent, gone, retried_id):
+    """`outbox list` after the run: every delivered mail sent, the 550 one failed with its
+    reason, the 451 one sent on its second attempt; the text form agrees."""
+    files = {m["Message-ID"]: name for name, m in outbox.read_mails(work / "outbox").items()}
+    listing = {m["message_id"]: m for m in json.loads(outbox_list(binary, work, "--json"))}
+    if set(listing) != set(files):
+        fail(f"outbox list names {len(listing)} mails, the outbox has {len(files)}")
+    for mid, m in listing.items():
+        want = "sent" if mid in sent else "failed"
+        if m["state"] != want or m["file"] != files[mid]:
+            fail(f"outbox list: {mid} is {m['state']} in {m['file']}, expected {want} "
+                 f"in {files[mid]}")
+    failed = [m for m in listing.values() if m["state"] == "failed"]
+    if len(failed) != 1 or gone not in failed[0]["recipients"] or failed[0]["last_code"] != 550 \
+            or failed[0]["attempts"] != 1 or failed[0]["next_attempt"] is not None:
+        fail(f"outbox list: the permanent failure is not recorded as such: {failed}")
+    retried = listing[retried_id]
+    if retried["state"] != "sent" or retried["attempts"] != 2 or retried["done"] is None:
+        fail(f"outbox list: the 451 mail is not sent on its second attempt: {retried}")
+    text = outbox_list(binary, work, "--only", "failed").splitlines()
+    if len(text) != 3 or text[1].split("\t")[:3] != [failed[0]["file"], "failed", "1"] or \
+            not text[1].split("\t")[4].startswith("550") or \
+            text[2] != "1 mail: 0 queued, 0 sending, 0 sent, 1 failed":
+        fail(f"outbox list --only failed: {text}")
+    print(f"ok: outbox list shows {len(sent)} mails sent and the 550 one failed")
+
+
 def check_delivery_and_restart(binary, python, src, work):
     temp, gone = contacts(src)[:2]
     smtp = SmtpFixture(python, src, work / "smtp.log",
@@ -152,6 +187,7 @@ def check_delivery_and_restart(binary, python, src, work):
                 fail(f"{mid} was sent but is not in the outbox")
         print(f"ok: {len(counts)} of {len(mails)} mails delivered once each, "
               f"a 451 retried, a 550 given up and logged")
+        check_outbox_list(binary, work, expected, gone, tempfails[0]["message_id"])
         second = run(binary, config)
         if len(smtp.answers()) != len(answers):
             fail(f"the restart talked to the server again: {smtp.answers()[len(answers):]}")

@@ -4,7 +4,7 @@ loopback (tests/fixtures/whois_server.py), then `whois` and `cache` commands.
 Checks that every mail goes to the contact the registries give (also a
 customer block inside a provider block asked first), that a cold run asks
 each server exactly once per distinct covering block (a referral chain costs
-one query per server on it) plus one "-m" per RPSL block, that a second run starts warm and
+one query per server on it) plus one "-m" per RPSL block (ARIN: "n >"), that a second run starts warm and
 asks nothing, and that hostile servers (slow, endless, garbage, huge,
 referrals to hosts or ports the config does not allow) give bounded failures.
 
@@ -33,6 +33,7 @@ EXPECTED = {
     "194.160.3.200": "abuse@fjord-net.example.net",
     "8.18.1.1": "abuse@prairie-cloud.example.com",
     "8.18.2.2": "abuse@prairie-cloud.example.com",
+    "8.18.3.7": "abuse@kaffe-roastery.example.com",  # customer /25 inside ARIN's /22: "n >"
     "200.3.13.4": "abuse@andes-tel.example.cl",
     "200.3.14.5": "abuse@andes-tel.example.cl",
     "203.119.81.9": "abuse@coral-isp.example.au",
@@ -45,16 +46,18 @@ EXPECTED = {
 
 # Queries per server in a cold run: one per distinct block on its chain, plus
 # the one LACNIC answers with its rate-limit message first, plus one "-m"
-# per block an RPSL server answered (RIPE 2, APNIC 1, AFRINIC 1; the
-# national registries' blocks have no such query).
+# per block an RPSL server answered (RIPE 2, APNIC 1, AFRINIC 1) and one
+# "n >" per block ARIN answered (2); the national registries' and LACNIC's
+# blocks have no such query.
 EXPECTED_QUERIES = {
-    "whois.ripe.net": 4, "whois.arin.net": 1, "whois.lacnic.net": 2, "whois.apnic.net": 5,
+    "whois.ripe.net": 4, "whois.arin.net": 4, "whois.lacnic.net": 2, "whois.apnic.net": 5,
     "whois.nic.ad.jp": 1, "whois.kisa.or.kr": 1, "whois.twnic.net.tw": 1, "whois.iana.org": 1,
     "whois.afrinic.net": 2,
 }
 # The "-m" queries the cold run sends, in order per server.
 EXPECTED_MORE = {
     "whois.ripe.net": ["-m 194.160.0.0 - 194.160.3.255", "-m 194.160.2.0 - 194.160.2.127"],
+    "whois.arin.net": ["n > 8.18.0.0/22", "n > 8.18.3.0/25"],
 }
 
 APNIC_KRNIC = """% [whois.apnic.net]
@@ -101,9 +104,10 @@ def spec(log):
                                "more_specific": [ans("194.160.0.0/22",
                                                      file="ripe_194_160_more.txt")]},
             "whois.arin.net": {"answers": [
-                ans("8.0.0.0/8", file="arin_8_18.txt"),
+                ans("8.0.0.0/8", file="arin_8_18.txt"), ans("8.18.3.0/25", file="arin_8_18_3.txt"),
                 ans("198.51.100.0/26", mode="slow"), ans("198.51.100.64/26", mode="endless"),
-                ans("198.51.100.128/26", mode="garbage"), ans("198.51.100.192/26", mode="huge")]},
+                ans("198.51.100.128/26", mode="garbage"), ans("198.51.100.192/26", mode="huge")],
+                               "more_specific": [ans("8.18.0.0/22", file="arin_8_18_more.txt")]},
             "whois.lacnic.net": {"answers": [ans("200.3.12.0/22", file="lacnic_200_3_12.txt")],
                                  "rate_limit_first": 1},
             "whois.apnic.net": {"answers": [
@@ -242,11 +246,12 @@ def main():
         cold = queries(log)
         if dict(cold) != EXPECTED_QUERIES:
             fail(f"cold run queries {dict(cold)}, expected {EXPECTED_QUERIES}")
-        ripe_more = [l.split("\t")[1] for l in log.read_text().splitlines()
-                     if l.startswith("whois.ripe.net\t-m ")]
-        if ripe_more != EXPECTED_MORE["whois.ripe.net"]:
-            fail(f"RIPE -m queries {ripe_more}, expected {EXPECTED_MORE['whois.ripe.net']}")
-        print(f"ok: cold run asked {sum(cold.values())} times for 9 blocks and 15 addresses")
+        for server, prefix in (("whois.ripe.net", "-m "), ("whois.arin.net", "n > ")):
+            more = [l.split("\t")[1] for l in log.read_text().splitlines()
+                    if l.startswith(f"{server}\t{prefix}")]
+            if more != EXPECTED_MORE[server]:
+                fail(f"{server} more specific queries {more}, expected {EXPECTED_MORE[server]}")
+        print(f"ok: cold run asked {sum(cold.values())} times for 10 blocks and 16 addresses")
         shutil.rmtree(work / "outbox")
         run(binary, "run", "--config", str(config))
         if queries(log) != cold:
