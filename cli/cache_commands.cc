@@ -13,6 +13,7 @@
 #include "enrich/enricher.h"
 #include "enrich/offline_registry.h"
 #include "enrich/owner_cache.h"
+#include "enrich/deferred_events.h"
 #include "enrich/owner_cache_store.h"
 #include "enrich/whois_source.h"
 
@@ -50,7 +51,13 @@ ordered_json CacheState(const core::Config& config, const core::IpAddress& addre
   }
   const v1::OwnerRecord* hit = cache.Lookup(address);
   if (hit == nullptr) return {{"state", "miss"}};
-  return {{"state", hit->unresolved() ? "negative" : "hit"}, {"record", OwnerJson(*hit)}};
+  ordered_json j{{"state", hit->unresolved() ? "negative" : "hit"}, {"record", OwnerJson(*hit)}};
+  // The persisted raw text of the cached answer (WHOIS text or RDAP JSON).
+  if (hit->cidrs_size() > 0) {
+    auto raw = (*store)->GetRaw(hit->cidrs(0));
+    if (raw.ok() && raw->has_value()) j["raw"] = **raw;
+  }
+  return j;
 }
 
 ordered_json StepsJson(const enrich::WhoisResolution& r) {
@@ -105,6 +112,9 @@ void PrintText(const ordered_json& j) {
   }
   PrintDelegated(j);
   std::cout << "cache: " << j["cache"]["state"].get<std::string>() << "\n";
+  if (j["cache"].contains("raw")) {
+    std::cout << "cached raw answer: " << j["cache"]["raw"].get<std::string>().size() << " bytes\n";
+  }
 }
 
 int CacheStatsCommand(const core::Config& config, bool json) {
@@ -118,11 +128,18 @@ int CacheStatsCommand(const core::Config& config, bool json) {
     std::cerr << "abuseflow cache stats: " << stats.status().message() << "\n";
     return 1;
   }
+  auto pending = enrich::DeferredEvents::CountStored((*store)->raw());
+  if (!pending.ok()) {
+    std::cerr << "abuseflow cache stats: " << pending.status().message() << "\n";
+    return 1;
+  }
   ordered_json j{{"entries", stats->entries},         {"positive", stats->positive},
                  {"negative", stats->negative},       {"expired", stats->expired},
                  {"raw_answers", stats->raw_answers}, {"cache_evictions", stats->evictions},
                  {"max_entries", config.enrich.cache_max_entries},
-                 {"by_source", stats->by_source}};
+                 {"by_source", stats->by_source},
+                 {"pending_events", pending->waiting},
+                 {"deferred_parts_unacknowledged", pending->unacknowledged_parts}};
   if (json) {
     std::cout << Dump(j, 2) << "\n";
     return 0;
@@ -132,6 +149,8 @@ int CacheStatsCommand(const core::Config& config, bool json) {
             << ")\nraw answers: " << stats->raw_answers << "\nevictions: " << stats->evictions
             << " (bound " << config.enrich.cache_max_entries << " entries)\n";
   for (const auto& [source, n] : stats->by_source) std::cout << "  " << source << ": " << n << "\n";
+  std::cout << "pending events: " << pending->waiting << " (waiting for a lookup)\n"
+            << "deferred parts: " << pending->unacknowledged_parts << " (not yet acknowledged by dedup)\n";
   return 0;
 }
 

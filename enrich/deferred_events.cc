@@ -31,6 +31,21 @@ std::string PartKey(uint64_t seq, int shard) {
 
 }  // namespace
 
+core::Result<DeferredEvents::Stored> DeferredEvents::CountStored(const core::KvStore& store) {
+  Stored out;
+  core::Status s = store.Scan(kWaitingPrefix, [&](std::string_view, std::string_view) {
+    ++out.waiting;
+    return true;
+  });
+  if (!s.ok()) return s;
+  s = store.Scan(kPartPrefix, [&](std::string_view, std::string_view) {
+    ++out.unacknowledged_parts;
+    return true;
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
 DeferredEvents::DeferredEvents(core::KvStore* store, Enricher* enricher, LookupPool* pool,
                                core::BatchSender* sender, std::string worker, int64_t deadline_us)
     : store_(store),

@@ -45,6 +45,14 @@ struct DeferredStats {
 // and `sender` must outlive it.
 class DeferredEvents {
  public:
+  // What a stopped stage left in `store`: events waiting for a lookup and
+  // deferred parts not yet acknowledged (`abuseflow cache stats`).
+  struct Stored {
+    uint64_t waiting = 0;
+    uint64_t unacknowledged_parts = 0;
+  };
+  static core::Result<Stored> CountStored(const core::KvStore& store);
+
   DeferredEvents(core::KvStore* store, Enricher* enricher, LookupPool* pool, core::BatchSender* sender,
                  std::string worker, int64_t deadline_us);
 

@@ -21,7 +21,9 @@
 #include <thread>
 
 #include "core/shutdown.h"
+#include "enrich/deferred_events.h"
 #include "enrich/enrich_stage.h"
+#include "enrich/owner_cache_store.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -274,6 +276,14 @@ TEST_F(AsyncStageTest, WaitingEventsSurviveARestartAndComeOutOnce) {
   ASSERT_TRUE(PumpUntil([&] { return ingest_->in_flight() == 0; }));  // acknowledged: it is on disk
   EXPECT_EQ(StopStage().code(), core::Status::Code::kUnavailable);  // stopped while the lookup waits
   EXPECT_FALSE(Has("8.18.1.1"));
+  {
+    auto store = OwnerCacheStore::Open(OwnerCacheDir(config_.state_dir), /*read_only=*/true);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto stored = DeferredEvents::CountStored((*store)->raw());
+    ASSERT_TRUE(stored.ok());
+    EXPECT_EQ(stored->waiting, 1u);  // what `abuseflow cache stats` shows as pending events
+    EXPECT_EQ(stored->unacknowledged_parts, 0u);
+  }
   arin.Open();
   StartStage();  // nothing sent again by ingest: the stage has it
   ASSERT_TRUE(PumpUntil([&] { return Has("8.18.1.1"); }));

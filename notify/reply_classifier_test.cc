@@ -208,7 +208,7 @@ TEST_F(MailboxTest, MonthlyReportCountsMailsRepeatsAndResponses) {
   core::KvStore::Batch batch;
   auto mail = [&](const std::string& id, int64_t start_us, const char* contact, uint64_t repeats,
                   const char* country) {
-    MailSummary m{start_us, contact, "AF-00000000", 3, repeats, {country}};
+    MailSummary m{start_us, contact, "AF-00000000", 3, repeats, {country}, {}};
     batch.Put("w" + id, EncodeMailSummary(m));
   };
   const int64_t sep = int64_t{1000818764} * 1000000, oct = sep + 30LL * 86400 * 1000000;
