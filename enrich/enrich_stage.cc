@@ -50,7 +50,7 @@ struct Sources {
   std::vector<WhoisSource*> pool_whois;
   std::vector<RdapSource*> pool_rdap;
   std::mutex registry_mu;
-  std::atomic<uint64_t> raw_write_errors{0};  // raw WHOIS answers not persisted
+  std::atomic<uint64_t> raw_write_errors{0};  // raw WHOIS/RDAP answers not persisted
 };
 
 // Makes each lookup thread's chain: its own WHOIS and RDAP sources sharing
@@ -70,6 +70,7 @@ LookupPool::ChainFactory ChainFactory(const core::EnrichConfig& c, Sources* s) {
       } else if (name == "rdap") {
         auto rdap = std::make_unique<RdapSource>(c.rdap, *s->bootstrap);
         rdap->ShareLimiter(s->rdap->limiter());
+        rdap->set_answer_sink(s->rdap->answer_sink());
         s->pool_rdap.push_back(rdap.get());
         chain->owned.push_back(std::move(rdap));
       }
@@ -145,15 +146,16 @@ core::Result<std::unique_ptr<OwnerCacheStore>> OpenStore(const core::Config& con
     if (!raw_store->Put(prefix, record, expires_us).ok()) ++stats->cache_write_errors;
   });
   int64_t ttl = config.enrich.positive_ttl_us;
-  if (!sources->whois) return store;
-  // Called from the lookup threads too.
-  sources->whois->set_answer_sink(
-      [raw_store, errors = &sources->raw_write_errors, ttl](const v1::OwnerRecord& record,
-                                                            const std::string& raw) {
-        if (record.cidrs_size() == 0) return;
-        int64_t expires = ttl > 0 ? NowUs() + ttl : 0;
-        if (!raw_store->PutRaw(record.cidrs(0), raw, expires).ok()) ++*errors;
-      });
+  // The raw WHOIS text or RDAP JSON of each answer (`r/` keys). Called from
+  // the lookup threads too: touches only the store and an atomic counter.
+  auto sink = [raw_store, errors = &sources->raw_write_errors, ttl](
+                  const v1::OwnerRecord& record, const std::string& raw) {
+    if (record.cidrs_size() == 0) return;
+    int64_t expires = ttl > 0 ? NowUs() + ttl : 0;
+    if (!raw_store->PutRaw(record.cidrs(0), raw, expires).ok()) ++*errors;
+  };
+  if (sources->whois) sources->whois->set_answer_sink(sink);
+  if (sources->rdap) sources->rdap->set_answer_sink(sink);
   return store;
 }
 

@@ -74,6 +74,17 @@ bool RdapSource::WaitForHost(const std::string& host) {
   return limiter_->Acquire(host) == 0;
 }
 
+// Waits for one of the host's `concurrency` slots (other lookup threads hold
+// them), at most max_wait; true once one is taken.
+bool RdapSource::WaitForSlot(const std::string& host) {
+  constexpr int64_t kPollUs = 5000;
+  for (int64_t waited = 0; !limiter_->BeginQuery(host); waited += kPollUs) {
+    if (waited >= config_.max_wait_us) return false;
+    sleep_(kPollUs);
+  }
+  return true;
+}
+
 std::optional<v1::OwnerRecord> RdapSource::Fail(std::string why, bool transient) {
   ++stats_.failures;
   failed_ = true;
@@ -96,8 +107,9 @@ std::optional<v1::OwnerRecord> RdapSource::Lookup(const core::IpAddress& address
     if (!asked.insert(*mapped).second && !retried) return Fail("RDAP redirect loop at " + url);
     std::string host = HostOf(*mapped);
     if (!WaitForHost(host)) return Fail("RDAP server " + host + " is rate limited past max_wait", true);
-    if (!limiter_->BeginQuery(host)) {
-      return Fail("busy: " + std::to_string(config_.concurrency) + " requests to " + host + " in progress", true);
+    if (!WaitForSlot(host)) {
+      return Fail("busy: " + std::to_string(config_.concurrency) + " requests to " + host +
+                  " in progress past max_wait", true);
     }
     ++stats_.queries;
     auto response = fetch_(*mapped);
@@ -136,6 +148,7 @@ std::optional<v1::OwnerRecord> RdapSource::Lookup(const core::IpAddress& address
     p->set_source("rdap");
     p->set_server(HostOf(url));
     p->set_fetched_us(now_us_());
+    if (sink_) sink_(*record, response->body);
     return *std::move(record);
   }
   return Fail("RDAP: more than " + std::to_string(config_.max_redirects) + " redirects for " +

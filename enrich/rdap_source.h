@@ -39,7 +39,7 @@ struct RdapSourceStats {
 // garbage, redirect loop) fails the lookup, scoped to the address alone.
 //
 // At most `concurrency` requests per host are in progress (over every
-// source sharing the limiter); one more fails at once ("busy").
+// source sharing the limiter); one more waits for a slot, at most max_wait.
 //
 // Blocks in Lookup (network, waits). Not thread-safe (one per thread).
 class RdapSource : public OwnerSource {
@@ -55,6 +55,12 @@ class RdapSource : public OwnerSource {
   RdapSource(const core::RdapConfig& config, RdapBootstrap bootstrap, Fetch fetch, Clock now_us,
              Sleep sleep);
 
+  // Called with every record found and the JSON body it was parsed from
+  // (the raw text of its provenance), on the thread of the Lookup; with
+  // lookup threads, from several threads at once, so it may only touch
+  // thread-safe things (the persistent cache store is).
+  using AnswerSink = std::function<void(const v1::OwnerRecord& record, const std::string& raw)>;
+
   std::string_view name() const override { return "rdap"; }
   std::optional<v1::OwnerRecord> Lookup(const core::IpAddress& address) override;
   std::vector<core::IpPrefix> AnswerScope(const core::IpAddress& address,
@@ -67,12 +73,15 @@ class RdapSource : public OwnerSource {
   // block is kept per source).
   std::shared_ptr<WhoisRateLimiter> limiter() const { return limiter_; }
   void ShareLimiter(std::shared_ptr<WhoisRateLimiter> limiter) { limiter_ = std::move(limiter); }
+  void set_answer_sink(AnswerSink sink) { sink_ = std::move(sink); }
+  const AnswerSink& answer_sink() const { return sink_; }
   // Why the latest Lookup failed; empty when it did not.
   const std::string& last_error() const { return last_error_; }
 
  private:
   std::optional<std::string> MapUrl(const std::string& url) const;
   bool WaitForHost(const std::string& host);
+  bool WaitForSlot(const std::string& host);
   // `transient`: the host could not be asked now (down, slow, busy, 429, 5xx).
   std::optional<v1::OwnerRecord> Fail(std::string why, bool transient = false);
 
@@ -85,6 +94,7 @@ class RdapSource : public OwnerSource {
   std::map<std::string, int64_t> blocked_until_us_;  // by host, after a 429
   RdapSourceStats stats_;
   std::string last_error_;
+  AnswerSink sink_;
   bool failed_ = false;
   bool transient_ = false;
 };

@@ -66,6 +66,25 @@ TEST_F(RdapSourceTest, AsksTheBootstrapRegistryThroughTheServerMap) {
   EXPECT_EQ(source.AnswerScope(Ip("23.5.1.1"), &*record)[0].ToString(), "23.5.0.0/16");
 }
 
+TEST_F(RdapSourceTest, AnswerSinkGetsTheRecordAndItsJsonBody) {
+  const std::string body = Fixture("arin_23_5.json");
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 200, body);
+  Answer("https://127.0.0.1:1/arin/ip/23.6.1.1", 404);
+  Answer("https://127.0.0.1:1/arin/ip/23.7.1.1", 200, "{\"not\": \"a network\"}");
+  RdapSource source = Make();
+  std::vector<std::pair<std::string, std::string>> sunk;  // first CIDR, raw
+  source.set_answer_sink([&](const v1::OwnerRecord& record, const std::string& raw) {
+    sunk.emplace_back(record.cidrs(0), raw);
+  });
+  ASSERT_TRUE(source.Lookup(Ip("23.5.1.1")).has_value());
+  EXPECT_FALSE(source.Lookup(Ip("23.6.1.1")).has_value());  // 404: nothing to keep
+  EXPECT_FALSE(source.Lookup(Ip("23.7.1.1")).has_value());  // garbage: no record
+  ASSERT_EQ(sunk.size(), 1u);
+  EXPECT_EQ(sunk[0].first, "23.5.0.0/16");
+  EXPECT_EQ(sunk[0].second, body);
+  EXPECT_TRUE(static_cast<bool>(source.answer_sink()));
+}
+
 TEST_F(RdapSourceTest, FollowsARedirectToAnotherRirMappedToo) {
   Answer("https://127.0.0.1:1/arin/ip/23.9.9.9", 301, "", "https://rdap.db.ripe.net/ip/23.9.9.9");
   Answer("https://127.0.0.1:1/ripe/ip/23.9.9.9", 200, Fixture("ripe_81_2.json"));

@@ -108,6 +108,7 @@ core::Result<std::string> ReadAll(int fd, const WhoisClientOptions& options,
                                          std::to_string(options.max_answer_bytes) + " bytes");
       }
       answer.append(buffer, static_cast<size_t>(n));
+      if (options.complete && options.complete(answer)) return answer;
     } else if (errno == EAGAIN || errno == EINTR) {
       if (!Wait(fd, POLLIN, deadline)) {
         return core::Status::Unavailable("no complete answer within the timeout (" +

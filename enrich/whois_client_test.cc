@@ -122,3 +122,28 @@ TEST(WhoisClientTest, ClosedPortIsUnavailable) {
 
 }  // namespace
 }  // namespace abuseflow::enrich
+
+namespace abuseflow::enrich {
+namespace {
+
+// RWhois: the server holds the connection after "%ok" until the client
+// closes; the `complete` predicate ends the read.
+TEST(WhoisClientTest, CompletePredicateEndsTheReadOfAHeldConnection) {
+  LoopbackServer server([](int fd, const std::string& q) {
+    SendText(fd, "%rwhois V-1.5:003fff:00 rw.test\r\nnetwork:IP-Network:" + q + "/32\r\n%ok\r\n");
+    pollfd p{fd, POLLIN, 0};
+    char c;
+    while (::poll(&p, 1, 10000) > 0 && ::recv(fd, &c, 1, 0) == 1) {
+    }  // until the client closes (or 10 s)
+  });
+  WhoisClientOptions options;
+  options.timeout_us = 20 * 1000000LL;
+  options.complete = [](std::string_view a) { return a.find("\r\n%ok\r\n") != a.npos; };
+  auto answer = WhoisQuery(Local(server.port()), "192.0.2.1", options);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(server.last_query(), "192.0.2.1");
+  EXPECT_NE(answer->find("network:IP-Network:192.0.2.1/32"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace abuseflow::enrich

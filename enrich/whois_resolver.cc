@@ -6,12 +6,15 @@
 
 #include "core/charset.h"
 #include "enrich/owner_source.h"
+#include "enrich/rwhois_parser.h"
 #include "enrich/whois_client.h"
 #include "enrich/whois_more_specific.h"
 #include "enrich/whois_parser.h"
 
 namespace abuseflow::enrich {
 namespace {
+
+constexpr int64_t kSlotPollUs = 5000;  // how often a query waiting for a slot looks again
 
 int64_t SystemNowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -55,13 +58,20 @@ WhoisResolver::WhoisResolver(const core::WhoisConfig& config)
                WhoisClientOptions{config.timeout_us, static_cast<size_t>(config.max_answer_bytes)}](
               const WhoisEndpoint& e, const std::string& q) { return WhoisQuery(e, q, options); },
           SystemNowUs,
-          [](int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }) {}
+          [](int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }) {
+  WhoisClientOptions options{config.timeout_us, static_cast<size_t>(config.max_answer_bytes)};
+  options.complete = RwhoisAnswerComplete;
+  rwhois_transport_ = [options](const WhoisEndpoint& e, const std::string& q) {
+    return WhoisQuery(e, q, options);
+  };
+}
 
 WhoisResolver::WhoisResolver(const core::WhoisConfig& config, Transport transport, Clock now_us,
                              Sleep sleep)
     : config_(config),
       directory_(config),
       transport_(std::move(transport)),
+      rwhois_transport_(transport_),
       now_us_(std::move(now_us)),
       sleep_(std::move(sleep)),
       limiter_(std::make_shared<WhoisRateLimiter>(LimiterOptions(config), now_us_)) {}
@@ -80,15 +90,21 @@ WhoisResolver::ServerMetrics& WhoisResolver::MetricsOf(const std::string& server
   return metrics_.emplace(server, m).first->second;
 }
 
-core::Result<std::string> WhoisResolver::Query(const WhoisEndpoint& endpoint, const std::string& query) {
-  if (!limiter_->BeginQuery(endpoint.name)) {
-    return core::Status::Unavailable("busy: " + std::to_string(config_.concurrency) +
-                                     " queries to " + endpoint.name + " in progress");
+core::Result<std::string> WhoisResolver::Query(const WhoisEndpoint& endpoint, const std::string& query,
+                                               bool rwhois) {
+  // Waits for one of the server's `concurrency` slots (other lookup threads
+  // hold them), at most max_wait.
+  for (int64_t waited = 0; !limiter_->BeginQuery(endpoint.name); waited += kSlotPollUs) {
+    if (waited >= config_.max_wait_us) {
+      return core::Status::Unavailable("busy: " + std::to_string(config_.concurrency) + " queries to " +
+                                       endpoint.name + " in progress past max_wait");
+    }
+    sleep_(kSlotPollUs);
   }
   ServerMetrics& m = MetricsOf(endpoint.name);
   m.queries->Increment();
   m.pending->Add(1);
-  core::Result<std::string> raw = transport_(endpoint, query);
+  core::Result<std::string> raw = (rwhois ? rwhois_transport_ : transport_)(endpoint, query);
   m.pending->Add(-1);
   limiter_->EndQuery(endpoint.name);
   return raw;
@@ -114,9 +130,9 @@ WhoisResolution WhoisResolver::Resolve(const core::IpAddress& address) {
   for (int n = 0; next && n < config_.max_referrals; ++n) {
     auto endpoint = directory_.Resolve(next->host, next->port);
     std::string key = next->host + ":" + std::to_string(next->port);
-    if (!endpoint.ok() || next->scheme != "whois") {
+    if (!endpoint.ok() || (next->scheme != "whois" && next->scheme != "rwhois")) {
       ++stats_.refused;
-      std::string why = endpoint.ok() ? "referral to " + key + " refused: rwhois is not supported"
+      std::string why = endpoint.ok() ? "referral to " + next->scheme + "://" + key + " refused"
                                       : endpoint.status().message();
       out.steps.push_back({next->host, "", "", "refused: " + why, "", 0});
       break;
@@ -128,6 +144,10 @@ WhoisResolution WhoisResolver::Resolve(const core::IpAddress& address) {
       break;
     }
     if (n > 0) ++stats_.referrals;
+    if (next->scheme == "rwhois") {
+      AskRwhois(*endpoint, address, &out, &hop);
+      break;  // an RWhois answer is the end of the chain
+    }
     next = Ask(*endpoint, address, &out, &hop);
   }
   if (out.record && hop.record_server && config_.more_specifics) {
@@ -186,19 +206,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
       return std::nullopt;
     }
     limiter_->OnAnswer(endpoint.name);
-    if (answer.record) {
-      v1::OwnerRecord& record = *answer.record;
-      record.mutable_provenance()->set_source("whois");
-      record.mutable_provenance()->set_server(endpoint.name);
-      record.mutable_provenance()->set_fetched_us(now_us_());
-      if (record.abuse_size() > 0) {
-        hop->upstream = std::move(hop->covering);
-        hop->covering = record, hop->covering_raw = text;
-      }
-      hop->record_server = endpoint;
-      out->record = std::move(record);
-      out->raw = std::move(text);
-    }
+    if (answer.record) TakeRecord(endpoint, std::move(*answer.record), std::move(text), out, hop);
     step.outcome = answer.record ? "record" : answer.not_managed ? "not managed" : "no entry";
     if (!answer.referral && answer.not_managed && endpoint.name != kIanaWhois) {
       answer.referral = WhoisReferral{std::string(kIanaWhois)};
@@ -210,6 +218,58 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
     out->steps.push_back(step);
     return answer.referral;
   }
+}
+
+void WhoisResolver::TakeRecord(const WhoisEndpoint& endpoint, v1::OwnerRecord record,
+                               std::string text, WhoisResolution* out, Hop* hop) {
+  record.mutable_provenance()->set_source("whois");
+  record.mutable_provenance()->set_server(endpoint.name);
+  record.mutable_provenance()->set_fetched_us(now_us_());
+  if (record.abuse_size() > 0) {
+    hop->upstream = std::move(hop->covering);
+    hop->covering = record, hop->covering_raw = text;
+  }
+  hop->record_server = endpoint;
+  out->record = std::move(record);
+  out->raw = std::move(text);
+}
+
+void WhoisResolver::AskRwhois(const WhoisEndpoint& endpoint, const core::IpAddress& address,
+                              WhoisResolution* out, Hop* hop) {
+  WhoisStep step{endpoint.name, endpoint.ToString(), RwhoisQueryFor(address), "", "", 0};
+  if (!WaitForToken(endpoint.name)) {
+    step.outcome = "rate limited: no query allowed within max_wait";
+    out->failed = out->transient = true;
+    out->steps.push_back(step);
+    return;
+  }
+  ++stats_.queries;
+  ++stats_.queries_by_server[endpoint.name];
+  core::Result<std::string> raw = Query(endpoint, step.query, /*rwhois=*/true);
+  if (!raw.ok()) {
+    ++stats_.errors;
+    step.outcome = "error: " + raw.status().message();
+    out->failed = true;
+    out->transient = raw.status().code() == core::Status::Code::kUnavailable;
+    out->steps.push_back(step);
+    return;
+  }
+  step.bytes = raw->size();
+  std::string text = core::ToUtf8(*raw, "");
+  RwhoisAnswer answer = ParseRwhoisAnswer(text, address);
+  limiter_->OnAnswer(endpoint.name);
+  if (answer.record) {
+    step.outcome = "record";
+    TakeRecord(endpoint, std::move(*answer.record), std::move(text), out, hop);
+  } else {
+    // ARIN's record stays the answer (a dead end, not a failure), for the
+    // asked address alone: the customer blocks inside it are the RWhois
+    // server's, which ARIN's "n >" does not list.
+    step.outcome = answer.error.empty() ? "no entry" : "error: rwhois %error " + answer.error;
+    out->more_specifics_known = false;
+  }
+  hop->record_server.reset();  // no more-specifics query after an RWhois referral
+  out->steps.push_back(step);
 }
 
 void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolution* out) {

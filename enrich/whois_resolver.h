@@ -68,7 +68,7 @@ struct WhoisResolverStats {
 
 // Resolves addresses by asking WHOIS servers as a careful whois client does:
 // the registry from the built-in table (else IANA) first, then IANA's
-// "refer:", ARIN's ReferralServer, an RIR's "not managed here" (back to IANA)
+// "refer:", ARIN's ReferralServer (whois:// or rwhois://, RFC 2167), an RIR's "not managed here" (back to IANA)
 // and APNIC's hand-offs to national registries, at most max_referrals servers,
 // never the same one twice, never one the WhoisDirectory refuses. Where the
 // most specific block has no abuse contact, the covering block's is used.
@@ -80,8 +80,8 @@ struct WhoisResolverStats {
 // (WhoisResolution).
 //
 // At most `concurrency` queries are in progress per server (over every
-// resolver sharing the limiter): one more fails at once ("busy"), marked
-// failed, so a lookup thread never waits behind a slow server's others.
+// resolver sharing the limiter): one more waits for a slot, at most
+// max_wait, then fails ("busy", transient).
 //
 // Blocks in the transport and in `sleep`. Not thread-safe (one per thread;
 // the shared limiter is).
@@ -116,11 +116,22 @@ class WhoisResolver {
     core::Gauge* pending;
   };
   ServerMetrics& MetricsOf(const std::string& server);
-  // Sends one query through the transport, counted per server.
-  core::Result<std::string> Query(const WhoisEndpoint& endpoint, const std::string& query);
+  // Sends one query through the transport (the RWhois one with `rwhois`),
+  // counted per server.
+  core::Result<std::string> Query(const WhoisEndpoint& endpoint, const std::string& query,
+                                  bool rwhois = false);
   bool WaitForToken(const std::string& server);
   std::optional<WhoisReferral> Ask(const WhoisEndpoint& endpoint, const core::IpAddress& address,
                                    WhoisResolution* out, Hop* hop);
+  // Asks an RWhois server (ARIN's `ReferralServer: rwhois://`) for the
+  // address; its most specific network object becomes the record, ARIN's
+  // covering block's contact the fallback or upstream as for a WHOIS
+  // referral. RWhois referrals are not followed.
+  void AskRwhois(const WhoisEndpoint& endpoint, const core::IpAddress& address,
+                 WhoisResolution* out, Hop* hop);
+  // Takes a parsed record (provenance set here) as the latest answer.
+  void TakeRecord(const WhoisEndpoint& endpoint, v1::OwnerRecord record, std::string text,
+                  WhoisResolution* out, Hop* hop);
   // Asks the server that gave out->record for its first-level more specific
   // blocks ("-m RANGE" to RPSL servers, "n > PREFIX" to ARIN) and fills
   // out->more_specifics.
@@ -129,6 +140,9 @@ class WhoisResolver {
   core::WhoisConfig config_;
   WhoisDirectory directory_;
   Transport transport_;
+  // RWhois queries: the same injected transport, or WhoisQuery reading up
+  // to the final "%ok"/"%error" line on the real network.
+  Transport rwhois_transport_;
   Clock now_us_;
   Sleep sleep_;
   std::shared_ptr<WhoisRateLimiter> limiter_;

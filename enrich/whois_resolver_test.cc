@@ -327,5 +327,82 @@ TEST_F(WhoisResolverTest, ArinMoreSpecificsKeepCustomerBlockAfterProviderAnswer)
                                               "whois.arin.net n > 8.18.3.0/25"}));
 }
 
+// ARIN's ReferralServer: rwhois:// (tests/fixtures/whois/arin_rwhois.txt).
+class RwhoisReferralTest : public WhoisResolverTest {
+ protected:
+  RwhoisReferralTest() {
+    config_.servers["rwhois.example-cable.example.com:4321"] = "127.0.0.1:4321";
+    Answer("whois.arin.net", {Fixture("arin_rwhois.txt")});
+  }
+  static constexpr const char* kRwhois = "rwhois.example-cable.example.com";
+};
+
+TEST_F(RwhoisReferralTest, CustomerBlockGetsTheIspContactAndArinAsUpstream) {
+  Answer(kRwhois, {Fixture("rwhois_24_90_8.txt")});
+  WhoisResolver resolver = Make();
+  WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
+  EXPECT_EQ(asked_, (std::vector<std::string>{"whois.arin.net n + 24.90.9.7",
+                                              std::string(kRwhois) + " 24.90.9.7"}));
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"whois.arin.net record",
+                                                   std::string(kRwhois) + " record"}));
+  ASSERT_TRUE(r.record);
+  EXPECT_FALSE(r.failed);
+  EXPECT_EQ(r.record->provenance().server(), kRwhois);
+  EXPECT_EQ(r.record->cidrs(0), "24.90.8.0/22");
+  EXPECT_EQ(r.record->owner(), "Harbor Dental Group");
+  ASSERT_EQ(r.record->abuse_size(), 1);
+  EXPECT_EQ(r.record->abuse(0), "security@harbor-dental.example.org");
+  ASSERT_EQ(r.record->upstream_abuse_size(), 1);
+  EXPECT_EQ(r.record->upstream_abuse(0), "abuse@example-cable.example.com");
+  EXPECT_EQ(r.steps[1].endpoint, "127.0.0.1:4321");
+  EXPECT_NE(r.raw.find("%rwhois V-1.5"), std::string::npos);
+  EXPECT_EQ(resolver.stats().referrals, 1u);
+}
+
+TEST_F(RwhoisReferralTest, BlockWithoutContactTakesArinsCoveringOne) {
+  Answer(kRwhois, {"%rwhois V-1.5 x\nnetwork:Class-Name:network\n"
+                   "network:IP-Network:24.90.4.0/24\nnetwork:Org-Name:Quiet Corp\n"
+                   "network:Tech-Contact;I:QUIET-1\n%ok\n"});
+  WhoisResolver resolver = Make();
+  WhoisResolution r = resolver.Resolve(Ip("24.90.4.1"));
+  ASSERT_TRUE(r.record);
+  EXPECT_EQ(r.record->owner(), "Quiet Corp");
+  EXPECT_EQ(r.record->abuse(0), "abuse@example-cable.example.com");
+  EXPECT_TRUE(r.record->upstream_abuse().empty());
+}
+
+TEST_F(RwhoisReferralTest, NoObjectsOrErrorKeepsTheArinRecord) {
+  Answer(kRwhois, {Fixture("rwhois_no_objects.txt"), "%rwhois V-1.5 x\n%error 500 oops\n"});
+  WhoisResolver resolver = Make();
+  for (const char* address : {"24.90.9.7", "24.90.9.8"}) {
+    WhoisResolution r = resolver.Resolve(Ip(address));
+    ASSERT_TRUE(r.record) << address;
+    EXPECT_FALSE(r.failed);
+    EXPECT_EQ(r.record->provenance().server(), "whois.arin.net");
+    EXPECT_EQ(r.record->cidrs(0), "24.90.0.0/16");
+    EXPECT_FALSE(r.more_specifics_known);  // cached for the address alone
+  }
+}
+
+TEST_F(RwhoisReferralTest, DownServerIsATransientFailure) {
+  WhoisResolver resolver = Make();  // no answer for the rwhois server: Unavailable
+  WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
+  EXPECT_TRUE(r.failed);
+  EXPECT_TRUE(r.transient);
+  EXPECT_EQ(resolver.stats().errors, 1u);
+}
+
+TEST_F(RwhoisReferralTest, UnlistedRwhoisServerIsRefusedBeforeConnecting) {
+  config_.servers.clear();
+  WhoisResolver resolver = Make();
+  WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
+  ASSERT_EQ(r.steps.size(), 2u);
+  EXPECT_NE(r.steps[1].outcome.find("refused"), std::string::npos) << r.steps[1].outcome;
+  EXPECT_EQ(asked_.size(), 1u);
+  EXPECT_EQ(resolver.stats().refused, 1u);
+  ASSERT_TRUE(r.record);  // ARIN's
+  EXPECT_EQ(r.record->provenance().server(), "whois.arin.net");
+}
+
 }  // namespace
 }  // namespace abuseflow::enrich

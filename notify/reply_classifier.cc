@@ -129,7 +129,33 @@ bool AdmitsCompromise(std::string_view own_text) {
   return ContainsAny(own_text, kAdmits);
 }
 
-// The reply's own id, the ids and ticket that link it, its date and sender.
+// The first ticket in the places a reply carries it, and the place: the
+// Subject as sent, then decoded (RFC 2047: "=?UTF-8?B?...?=", ISO-2022-JP
+// ...), the decoded text parts (base64, quoted-printable, charsets), the
+// decoded Subject of a returned copy of our notice (ours are B-encoded when
+// not ASCII), the returned copy, and last anywhere in the raw body (parts
+// DecodeMail skips: an HTML alternative, an attachment).
+void FindTicketIn(const MessageHeaders& headers, std::string_view subject, std::string_view body,
+                  const MailText& mail, ReplyInfo* info) {
+  auto found = [&](std::string_view text, const char* where) {
+    info->ticket = FindTicket(text);
+    if (!info->ticket.empty()) info->ticket_source = where;
+    return !info->ticket.empty();
+  };
+  if (found(headers.Get("subject"), "subject") || found(subject, "decoded subject") ||
+      found(mail.text, "decoded text")) {
+    return;
+  }
+  if (!mail.returned.empty() &&
+      (found(DecodeHeaderWords(SplitMessage(mail.returned).first.Get("subject")),
+             "returned subject") ||
+       found(mail.returned, "returned message"))) {
+    return;
+  }
+  found(body, "body");
+}
+
+// The reply's own id, the ids that link it, its date and sender.
 ReplyInfo ReplyLinks(const MessageHeaders& headers, std::string_view body) {
   ReplyInfo info;
   auto own_ids = MessageIdsIn(headers.Get("message-id"));
@@ -137,8 +163,6 @@ ReplyInfo ReplyLinks(const MessageHeaders& headers, std::string_view body) {
   for (const char* name : {"in-reply-to", "references"}) {
     for (std::string& id : MessageIdsIn(headers.Get(name))) info.referenced.push_back(id);
   }
-  info.ticket = FindTicket(headers.Get("subject"));
-  if (info.ticket.empty()) info.ticket = FindTicket(body);
   if (auto date = ParseMailDate(headers.Get("date"))) info.date_us = *date;
   const std::string from = core::AsciiLower(headers.Get("from"));
   if (size_t at = from.rfind('@'); at != std::string::npos) {
@@ -256,6 +280,7 @@ ReplyInfo ClassifyReply(std::string_view raw) {
   const MailText mail = DecodeMail(raw);
   const std::string subject = DecodeHeaderWords(headers.Get("subject"));
   ReplyInfo info = ReplyLinks(headers, body);
+  FindTicketIn(headers, subject, body, mail, &info);
   const std::string own = OwnText(mail.text);
   info.text_hash = TextHash(own);
   if (std::string rule = BounceRule(headers, subject, mail); !rule.empty()) {

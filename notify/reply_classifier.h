@@ -35,6 +35,9 @@ struct ReplyInfo {
   std::vector<std::string> referenced;  // Message-IDs it points at: In-Reply-To, References,
                                         // and for a bounce those quoted in its body
   std::string ticket;            // "AF-1a2b3c4d" from the subject (or body), "" if none
+  std::string ticket_source;     // where it was found: "subject", "decoded subject" (RFC 2047),
+                                 // "decoded text", "returned subject", "returned message",
+                                 // "body" (raw); "" when there is no ticket
   int64_t date_us = 0;           // its Date header, 0 if missing or unparseable
   std::string sender_domain;     // the domain of From, lowercased ("" if none)
   uint64_t text_hash = 0;        // of its own text with spaces collapsed (0 if empty), to spot
@@ -45,7 +48,11 @@ struct ReplyInfo {
 // Classifies a reply (pure, bounded: only the first 1 MiB is looked at).
 // The text read is the decoded one (DecodeMail: base64 and quoted-printable
 // parts, charsets to UTF-8, an alternative's text/plain; RFC 2047 subject
-// and From); the ticket and linking ids are taken from the raw message.
+// and From), and so is the ticket's: the first one in the Subject raw,
+// then decoded, the decoded text parts, a returned notice's decoded Subject
+// and text, the raw body; the Message-IDs that link it come from the raw
+// header (In-Reply-To, References) and, for a bounce, from the raw and the
+// decoded returned message.
 // - bounce: an RFC 3464 delivery status report (multipart/report;
 //   report-type=delivery-status, or a message/delivery-status part
 //   anywhere), a null or mailer-daemon/postmaster sender, or a typical

@@ -17,6 +17,7 @@
 #include "notify/notify_stage.h"
 #include "notify/reply_classifier.h"
 #include "notify/reply_imap.h"
+#include "notify/reply_link.h"
 #include "notify/thread_index.h"
 
 namespace abuseflow::notify {
@@ -33,20 +34,6 @@ std::string KindName(v1::ReplyRecord::Kind kind) {
     default:
       return "human";
   }
-}
-
-// The notices a reply answers: by Message-ID, else by ticket.
-core::Result<std::vector<std::string>> LinkedNotices(const ThreadIndex& index,
-                                                     const ReplyInfo& info) {
-  std::vector<std::string> ids;
-  for (const std::string& id : info.referenced) {
-    auto addresses = index.AddressesOf(id);
-    if (!addresses.ok()) return addresses.status();
-    if (!addresses->empty() && std::find(ids.begin(), ids.end(), id) == ids.end())
-      ids.push_back(id);
-  }
-  if (ids.empty() && !info.ticket.empty()) return index.IdsOfTicket(info.ticket);
-  return ids;
 }
 
 class Importer {

@@ -26,7 +26,8 @@ struct ReplyImportStats {
 
 // Reads every mailbox (Maildir folder or mbox file), classifies each
 // message (ClassifyReply), links it to our notices (In-Reply-To/References,
-// a bounce's quoted Message-ID, or the ticket in the subject) through
+// a bounce's quoted Message-ID, else the ticket in the Subject or text, raw
+// or decoded: LinkedNotices, reply_link.h) through
 // notify's state at `<state_dir>/notify`, and records it for every address
 // of those notices with dedup's HistoryStore::RecordReply in
 // `<state_dir>/history` (a says-fixed reply lifts a block there). A

@@ -4,8 +4,9 @@
 // classified too. Checks the contracts: no crash; the mbox reader never fails
 // on a readable file, numbers its messages path#1, path#2, ... and gives back
 // no more bytes than it read; every reply has a kind and a rule, a ticket of
-// the form AF-<8 hex digits> taken from the message, Message-IDs that
-// notify::IsValidMessageId accepts, no more referenced ids than the message
+// the form AF-<8 hex digits> taken from the message (as sent or decoded:
+// RFC 2047 Subject, text parts, a returned notice) with the place it was
+// found, Message-IDs that notify::IsValidMessageId accepts, no more referenced ids than the message
 // and its decoded returned headers have '<' characters, a date (if any) from 1970 to 9999, a sender domain
 // taken from the message, says_fixed only on a human reply, and the same
 // answer when classified twice. Built with tests/fuzz/fuzz_driver.cc (label
@@ -59,13 +60,29 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// The ticket is in the message as sent, or in its decoded Subject, text
+// parts or returned notice (RFC 2047, base64, quoted-printable, charsets).
+bool TicketInMessage(std::string_view raw, const std::string& ticket) {
+  if (raw.find(ticket) != std::string_view::npos) return true;
+  const notify::MailText mail = notify::DecodeMail(raw);
+  const std::string returned_subject =
+      notify::SplitMessage(mail.returned).first.Get("subject");
+  for (const std::string& text :
+       {notify::DecodeHeaderWords(notify::SplitMessage(raw).first.Get("subject")), mail.text,
+        mail.returned, notify::DecodeHeaderWords(returned_subject)}) {
+    if (text.find(ticket) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void CheckReply(std::string_view raw) {
   const notify::ReplyInfo info = notify::ClassifyReply(raw);
   Check(info.kind == v1::ReplyRecord::KIND_BOUNCE || info.kind == v1::ReplyRecord::KIND_AUTOMATED ||
         info.kind == v1::ReplyRecord::KIND_HUMAN);
   Check(!info.why.empty());
   Check(!info.says_fixed || info.kind == v1::ReplyRecord::KIND_HUMAN);
-  Check(info.ticket.empty() || (IsTicket(info.ticket) && raw.find(info.ticket) != std::string_view::npos));
+  Check(info.ticket.empty() || (IsTicket(info.ticket) && TicketInMessage(raw, info.ticket)));
+  Check(info.ticket.empty() == info.ticket_source.empty());
   Check(info.message_id.empty() || notify::IsValidMessageId(info.message_id));
   for (const std::string& id : info.referenced) Check(notify::IsValidMessageId(id));
   // Ids come from the raw message and from a bounce's decoded (maybe base64)

@@ -5,7 +5,8 @@
 // accepts, a record only for a block containing the address, and referrals
 // with a host name and a valid port; the more-specific answer parsers
 // (RPSL "-m", ARIN "n >") list only prefixes strictly inside the block, at
-// most 4096. Built with tests/fuzz/fuzz_driver.cc
+// most 4096; the RWhois parser (ParseRwhoisAnswer) holds the same record
+// contract. Built with tests/fuzz/fuzz_driver.cc
 // (label fuzz) over the answer fixtures in tests/fixtures/whois.
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "core/mailbox.h"
 #include "core/charset.h"
+#include "enrich/rwhois_parser.h"
 #include "enrich/whois_more_specific.h"
 #include "enrich/whois_parser.h"
 
@@ -66,7 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view raw(reinterpret_cast<const char*>(data), size);
   static const core::IpAddress kAddresses[] = {*core::IpAddress::Parse("194.160.1.1"),
                                                *core::IpAddress::Parse("211.234.100.7"),
-                                               *core::IpAddress::Parse("2001:67c:2e8::1")};
+                                               *core::IpAddress::Parse("2001:67c:2e8::1"),
+                                               *core::IpAddress::Parse("24.90.9.7")};
   for (std::string_view charset : {"", "BIG5"}) {
     std::string text = core::ToUtf8(raw, charset);
     Check(core::IsValidUtf8(text) || text.empty());
@@ -77,6 +80,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                     address);
       }
     }
+    for (const core::IpAddress& address : kAddresses) {
+      enrich::WhoisAnswer rw;
+      rw.record = enrich::ParseRwhoisAnswer(text, address).record;
+      CheckAnswer(rw, address);
+    }
+    (void)enrich::RwhoisAnswerComplete(text);
   }
   return 0;
 }

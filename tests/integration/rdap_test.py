@@ -124,6 +124,8 @@ timeout = "1s"
 max_answer_bytes = 65536
 backoff = "1s"
 max_wait = "5s"
+[enrich.whois]
+only_listed = true  # `abuseflow whois` below asks no WHOIS server (none listed)
 [enrich.rdap.servers]
 "https://rdap.arin.net/registry/" = "{base}/arin/"
 "https://rdap.db.ripe.net/" = "{base}/ripe/"
@@ -167,6 +169,26 @@ def check_mails(work):
     print(f"ok: {len(mails)} mails, each source to its RDAP contact or its override")
 
 
+def check_raw_json(binary, src, config):
+    """The raw JSON of each RDAP answer is persisted (`r/` keys) and shown by
+    `abuseflow whois --json` under cache.raw, byte for byte the body served."""
+    fixtures = src / "tests" / "fixtures" / "rdap"
+    for address, file in (("23.5.1.1", "arin_23_5.json"), ("81.2.100.9", "ripe_81_2.json")):
+        r = json.loads(run(binary, "whois", "--config", str(config), "--json", address, code=1).stdout)
+        cache = r["cache"]
+        if cache["state"] != "hit" or cache["record"]["source"] != "rdap":
+            fail(f"whois {address}: cache {cache}")
+        if cache.get("raw") != (fixtures / file).read_text():
+            fail(f"whois {address}: cached raw is not the served {file}: {cache.get('raw')!r:.200}")
+    text = run(binary, "whois", "--config", str(config), "23.5.1.1", code=1).stdout
+    if "cached raw answer:" not in text:
+        fail(f"whois text output lacks the cached raw answer:\n{text}")
+    stats = json.loads(run(binary, "cache", "stats", "--config", str(config), "--json").stdout)
+    if stats["raw_answers"] < 3:
+        fail(f"cache stats count {stats['raw_answers']} raw answers for 3 RDAP blocks: {stats}")
+    print("ok: the raw RDAP JSON is persisted with each answer and shown by whois --json")
+
+
 def main():
     binary, src, work = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
     shutil.rmtree(work, ignore_errors=True)
@@ -186,6 +208,7 @@ def main():
         if requests(log) != got:
             fail(f"the warm run asked again: {dict(requests(log) - got)}")
         print("ok: a second run starts warm and asks nothing")
+        check_raw_json(binary, src, config)
         # A client that trusts another CA refuses the fixture: nothing is mailed.
         (work / "other").mkdir()
         other, _ = make_certificate(work / "other")

@@ -42,6 +42,11 @@ EXPECTED = {
     "196.44.100.1": "abuse@savanna-link.example.com",
     "211.234.100.7": "abuse@dalmaji.example.kr",
     "61.220.3.4": "abuse@formosa-net.example.tw",
+    # ARIN's 24.90.0.0/16 refers to the ISP's RWhois server, which knows the
+    # customer /22 (its Abuse-Contact handle resolved through a contact
+    # object); outside it "%error 230 No Objects Found" keeps ARIN's contact.
+    "24.90.9.7": "security@harbor-dental.example.org",
+    "24.90.200.1": "abuse@example-cable.example.com",
 }
 
 # Queries per server in a cold run: one per distinct block on its chain, plus
@@ -50,9 +55,9 @@ EXPECTED = {
 # "n >" per block ARIN answered (2); the national registries' and LACNIC's
 # blocks have no such query.
 EXPECTED_QUERIES = {
-    "whois.ripe.net": 4, "whois.arin.net": 4, "whois.lacnic.net": 2, "whois.apnic.net": 5,
+    "whois.ripe.net": 4, "whois.arin.net": 6, "whois.lacnic.net": 2, "whois.apnic.net": 5,
     "whois.nic.ad.jp": 1, "whois.kisa.or.kr": 1, "whois.twnic.net.tw": 1, "whois.iana.org": 1,
-    "whois.afrinic.net": 2,
+    "whois.afrinic.net": 2, "rwhois.example-cable.example.com": 2,
 }
 # The "-m" queries the cold run sends, in order per server.
 EXPECTED_MORE = {
@@ -105,6 +110,7 @@ def spec(log):
                                                      file="ripe_194_160_more.txt")]},
             "whois.arin.net": {"answers": [
                 ans("8.0.0.0/8", file="arin_8_18.txt"), ans("8.18.3.0/25", file="arin_8_18_3.txt"),
+                ans("24.90.0.0/16", file="arin_rwhois.txt"),
                 ans("198.51.100.0/26", mode="slow"), ans("198.51.100.64/26", mode="endless"),
                 ans("198.51.100.128/26", mode="garbage"), ans("198.51.100.192/26", mode="huge")],
                                "more_specific": [ans("8.18.0.0/22", file="arin_8_18_more.txt")]},
@@ -118,6 +124,8 @@ def spec(log):
             "whois.kisa.or.kr": {"answers": [ans("211.234.0.0/16", file="krnic_211_234.txt")]},
             "whois.twnic.net.tw": {"answers": [ans("61.220.0.0/16", file="twnic_61_220.txt")]},
             "whois.afrinic.net": {"answers": [ans("196.44.64.0/18", file="afrinic_196_44.txt")]},
+            "rwhois.example-cable.example.com": {
+                "protocol": "rwhois", "answers": [ans("24.90.8.0/22", file="rwhois_24_90_8.txt")]},
         },
     }
 
@@ -141,7 +149,9 @@ def write_config(work, ports):
         f'{ip} - - [18/Sep/2001:09:12:{i % 60:02d} -0400] "GET /scripts/root.exe?/c+dir HTTP/1.0" 404 1\n'
         f'{ip} - - [18/Sep/2001:09:13:{i % 60:02d} -0400] "GET /MSADC/root.exe?/c+dir HTTP/1.0" 404 1\n'
         for i, ip in enumerate(EXPECTED)))
-    servers = "".join(f'"{name}" = "127.0.0.1:{port}"\n' for name, port in ports.items())
+    # ARIN refers to the RWhois server on its port 4321: the map names it so.
+    servers = "".join(f'"{name}{":4321" if name.startswith("rwhois.") else ""}" = "127.0.0.1:{port}"\n'
+                      for name, port in ports.items())
     config = work / "abuseflow.toml"
     config.write_text(f"""state_dir = "{work}/state"
 [[ingest.input]]
@@ -220,6 +230,12 @@ def check_commands(binary, config):
         fail("whois --json raw lacks the answers the record came from")
     if r["cache"]["state"] != "hit":
         fail(f"whois 202.11.70.1 cache state {r['cache']}")
+    r = json.loads(run(binary, "whois", "--config", str(config), "--json", "24.90.9.7").stdout)
+    servers = [s["server"] for s in r["steps"]]
+    if servers != ["whois.arin.net", "rwhois.example-cable.example.com"] or \
+            r["abuse"] != ["security@harbor-dental.example.org"] or \
+            "network:IP-Network:24.90.8.0/22" not in r["raw"]:
+        fail(f"whois 24.90.9.7 (rwhois referral): {r}")
     text = run(binary, "whois", "--config", str(config), "211.234.100.7").stdout
     if "whois.kisa.or.kr" not in text or "abuse: abuse@dalmaji.example.kr" not in text:
         fail(f"whois text output:\n{text}")
@@ -251,7 +267,7 @@ def main():
                     if l.startswith(f"{server}\t{prefix}")]
             if more != EXPECTED_MORE[server]:
                 fail(f"{server} more specific queries {more}, expected {EXPECTED_MORE[server]}")
-        print(f"ok: cold run asked {sum(cold.values())} times for 10 blocks and 16 addresses")
+        print(f"ok: cold run asked {sum(cold.values())} times for 12 blocks and 18 addresses")
         shutil.rmtree(work / "outbox")
         run(binary, "run", "--config", str(config))
         if queries(log) != cold:
