@@ -14,6 +14,7 @@ constexpr char kEpochKey[] = "d/epoch";
 constexpr char kNextKey[] = "d/next";
 constexpr uint64_t kLoggedExpiries = 20;
 constexpr int64_t kExpiryCheckUs = 200000;  // deadlines are looked at five times a second
+constexpr int64_t kTurnCheckUs = 20000;     // retries and waiting groups, without answers
 
 std::string Digits(uint64_t n, int width) {
   char buf[32];
@@ -150,7 +151,8 @@ void DeferredEvents::SettleGroup(const core::IpPrefix& group, int shards, std::v
 core::Status DeferredEvents::Step(int64_t now_us, int shards) {
   std::vector<v1::Envelope> parts;
   core::KvStore::Batch batch;
-  for (LookupPool::Done& done : pool_->TakeDone()) {
+  std::vector<LookupPool::Done> finished = pool_->TakeDone();
+  for (LookupPool::Done& done : finished) {
     if (done.answer.failed) {
       ++stats_.failures;
       pending_.Failed(done.job.group, now_us);
@@ -159,12 +161,17 @@ core::Status DeferredEvents::Step(int64_t now_us, int shards) {
     enricher_->Settle(done.job.address, std::move(done.answer));
     SettleGroup(done.job.group, shards, &parts, &batch);
   }
-  // A group whose turn comes may be answered already by its wave's last lookup.
-  for (const PendingLookups::Ask& ask : pending_.Due(now_us)) {
-    if (enricher_->Knows(ask.address)) {
-      SettleGroup(ask.group, shards, &parts, &batch);
-    } else {
-      Start(ask);
+  // A group whose turn comes may be answered already by its wave's last
+  // lookup. Turns change with answers and with time (retries): looked at
+  // after every answer, else every kTurnCheckUs.
+  if (!finished.empty() || now_us - turns_checked_us_ >= kTurnCheckUs) {
+    turns_checked_us_ = now_us;
+    for (const PendingLookups::Ask& ask : pending_.Due(now_us)) {
+      if (enricher_->Knows(ask.address)) {
+        SettleGroup(ask.group, shards, &parts, &batch);
+      } else {
+        Start(ask);
+      }
     }
   }
   if (now_us - expiry_checked_us_ >= kExpiryCheckUs) {

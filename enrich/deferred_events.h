@@ -76,6 +76,8 @@ class DeferredEvents {
   bool Holds(const std::string& origin) const;
   size_t waiting() const { return pending_.size(); }
   bool idle() const { return pending_.size() == 0 && unacked_.empty(); }
+  // Lookups running or answered, not yet settled: the stage should come back soon.
+  bool busy() const { return pool_->in_flight() > 0 || !unacked_.empty(); }
   const std::string& stream() const { return stream_; }
   const DeferredStats& stats() const { return stats_; }
 
@@ -98,6 +100,7 @@ class DeferredEvents {
   std::string stream_;
   uint64_t next_seq_ = 1;
   int64_t expiry_checked_us_ = 0;
+  int64_t turns_checked_us_ = 0;
   PendingLookups pending_;
   std::map<uint64_t, std::string> unacked_;  // sender batch_seq -> "d/" key
   DeferredStats stats_;

@@ -346,7 +346,7 @@ core::Status EnrichStage::Loop(Enricher& enricher, core::BatchReceiver& receiver
   while (static_cast<int>(ended.size()) < links_.streams || acks.pending() > 0 ||
          (deferred && !deferred->idle())) {
     if (core::StopRequested()) return core::Status::Unavailable("stop requested");
-    const bool busy = sender.in_flight() > 0 || (deferred && !deferred->idle());
+    const bool busy = sender.in_flight() > 0 || !held_ends.empty() || (deferred && deferred->busy());
     // A full pending set stops the intake: ingest keeps the rest (its window and journal).
     std::optional<core::Received> received;
     if (!deferred || deferred->waiting() < max_pending) {
