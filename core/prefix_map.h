@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -37,10 +38,19 @@ class LengthIndex {
     }
   }
 
-  // The position of the longest stored prefix of the unmasked `key`, or kNone.
-  uint32_t Longest(Key key) const {
-    for (int w = kWords - 1; w >= 0; --w) {
-      for (uint64_t bits = lengths_[w]; bits != 0;) {
+  // Starts loading the slot where Find(key, len) begins, so that several
+  // probes can wait on memory at once.
+  void Prefetch(Key key, int len) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Hash(key, len) & mask_]);
+  }
+
+  // The position of the longest stored prefix of the unmasked `key` no longer
+  // than `max_len`, or kNone.
+  uint32_t Longest(Key key, int max_len = kWidth) const {
+    for (int w = max_len / 64; w >= 0; --w) {
+      uint64_t bits = lengths_[w];
+      if (w == max_len / 64 && max_len % 64 != 63) bits &= (uint64_t{1} << (max_len % 64 + 1)) - 1;
+      for (; bits != 0;) {
         int bit = 63 - std::countl_zero(bits);
         bits &= ~(uint64_t{1} << bit);
         int len = w * 64 + bit;
@@ -123,13 +133,155 @@ class LengthIndex {
   std::array<uint32_t, kWidth + 1> counts_{};
 };
 
+// The IPv4 first level of a PrefixMap: one entry per /16 with the bitmask of
+// the lengths 17..32 stored inside that /16 and the position of the longest
+// stored prefix of length <= 16 covering it, so a lookup probes only the
+// lengths present in its own /16 (usually one or two) and needs no probe at
+// all for the short prefixes. 2.5 MiB (the entries and a count per (/16,
+// length > 16)), allocated on the first Add. Adding or removing a prefix of
+// length L <= 16 rewrites 2^(16-L) entries (65 536 for /0); longer ones touch
+// one entry and one count.
+class Directory16 {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr int kMaxDirectProbes = 4;
+
+  // The position of the longest match of `addr` (probing `index` for lengths
+  // above 16), or kNone.
+  template <typename Index>
+  uint32_t Longest(const Index& index, uint32_t addr) const {
+    if (dir_.empty()) return kNone;
+    const Entry& d = dir_[addr >> 16];
+    if (std::popcount(d.long_lengths) > kMaxDirectProbes) return index.Longest(addr);
+    for (uint32_t bits = d.long_lengths; bits != 0;) {
+      int bit = 31 - std::countl_zero(bits);
+      bits &= ~(uint32_t{1} << bit);
+      int len = 17 + bit;
+      if (uint32_t pos = index.Find(addr & (~uint32_t{0} << (32 - len)), len); pos != kNone) return pos;
+    }
+    return d.short_pos;
+  }
+
+  // Records a new prefix (masked `key`, `len`) stored at `pos`.
+  void Add(uint32_t key, int len, uint32_t pos) {
+    if (dir_.empty()) {
+      dir_.assign(size_t{1} << 16, Entry{});
+      counts_.assign(size_t{16} << 16, 0);
+    }
+    if (len > 16) {
+      uint16_t& count = counts_[CountIndex(key, len)];
+      if (count == 0) dir_[key >> 16].long_lengths |= uint16_t(1u << (len - 17));
+      if (count != kSaturated) ++count;
+      return;
+    }
+    ForRange(key, len, [&](Entry& e) {
+      if (e.short_pos == kNone || e.short_len < len) e = Entry{pos, e.long_lengths, static_cast<uint8_t>(len)};
+    });
+  }
+
+  // Forgets a removed prefix; where it was the longest short prefix, the
+  // longest shorter one covering it (`next_pos`, `next_len`; kNone if none)
+  // takes its place.
+  void Remove(uint32_t key, int len, uint32_t next_pos, int next_len) {
+    if (len > 16) {
+      uint16_t& count = counts_[CountIndex(key, len)];
+      if (count != kSaturated && --count == 0) dir_[key >> 16].long_lengths &= uint16_t(~(1u << (len - 17)));
+      return;
+    }
+    ForRange(key, len, [&](Entry& e) {
+      if (e.short_pos != kNone && e.short_len == len) e = Entry{next_pos, e.long_lengths, static_cast<uint8_t>(next_len)};
+    });
+  }
+
+  // A present prefix moved to position `pos`.
+  void Move(uint32_t key, int len, uint32_t pos) {
+    if (len > 16) return;
+    ForRange(key, len, [&](Entry& e) {
+      if (e.short_pos != kNone && e.short_len == len) e.short_pos = pos;
+    });
+  }
+
+ private:
+  struct Entry {
+    uint32_t short_pos = kNone;  // longest prefix of length <= 16 covering the /16
+    uint16_t long_lengths = 0;   // bit L-17: some prefix of length L > 16 inside
+    uint8_t short_len = 0;       // its length, when short_pos != kNone
+  };
+  // A prefix of length L <= 16 covers the 2^(16-L) /16s from key >> 16 on.
+  template <typename Fn>
+  void ForRange(uint32_t key, int len, Fn&& fn) {
+    const size_t first = key >> 16;
+    for (size_t i = first, end = first + (size_t{1} << (16 - len)); i < end; ++i) fn(dir_[i]);
+  }
+  // A count that reached kSaturated (only /32s can: 65 536 fit in a /16)
+  // stays so and keeps its length bit: one needless probe, never a wrong answer.
+  static constexpr uint16_t kSaturated = UINT16_MAX;
+  static size_t CountIndex(uint32_t key, int len) { return (size_t{key >> 16} << 4) | (len - 17); }
+
+  std::vector<Entry> dir_;
+  std::vector<uint16_t> counts_;  // (/16, length - 17) -> prefixes, saturating
+};
+
+// The IPv6 first level of a PrefixMap: for each /32 holding longer prefixes,
+// the bitmask of the lengths 33..128 stored inside it, so a lookup probes only
+// those and then the lengths <= 32 stored in the whole family (usually few:
+// registries hand out /19../32 to providers). /32s without longer prefixes
+// have no entry. Memory: one entry per such /32 and one count per (/32,
+// length) pair.
+class Directory32 {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  template <typename Index>
+  uint32_t Longest(const Index& index, Uint128 addr) const {
+    if (auto it = masks_.find(static_cast<uint32_t>(addr >> 96)); it != masks_.end()) {
+      for (int w = 1; w >= 0; --w) {
+        for (uint64_t bits = it->second[w]; bits != 0;) {
+          int bit = 63 - std::countl_zero(bits);
+          bits &= ~(uint64_t{1} << bit);
+          int len = 33 + w * 64 + bit;
+          if (uint32_t pos = index.Find(Index::Mask(addr, len), len); pos != kNone) return pos;
+        }
+      }
+    }
+    return index.Longest(addr, 32);
+  }
+
+  // Records a new prefix (masked `key`, `len`).
+  void Add(Uint128 key, int len) {
+    if (len <= 32) return;
+    if (counts_[CountKey(key, len)]++ == 0) masks_[key >> 96][(len - 33) / 64] |= uint64_t{1} << ((len - 33) % 64);
+  }
+
+  // Forgets a removed prefix.
+  void Remove(Uint128 key, int len) {
+    if (len <= 32) return;
+    auto count = counts_.find(CountKey(key, len));
+    if (--count->second != 0) return;
+    counts_.erase(count);
+    auto it = masks_.find(static_cast<uint32_t>(key >> 96));
+    it->second[(len - 33) / 64] &= ~(uint64_t{1} << ((len - 33) % 64));
+    if (it->second[0] == 0 && it->second[1] == 0) masks_.erase(it);
+  }
+
+ private:
+  static uint64_t CountKey(Uint128 key, int len) { return (static_cast<uint64_t>(key >> 96) << 8) | len; }
+
+  std::unordered_map<uint32_t, std::array<uint64_t, 2>> masks_;  // /32 -> lengths 33..96, 97..128
+  std::unordered_map<uint64_t, uint32_t> counts_;                 // (/32, length) -> prefixes
+};
+
 }  // namespace prefix_map_internal
 
 // A longest-prefix-match map from IPv4 and IPv6 prefixes to values of type V.
 // The two families are separate: an IPv4 address never matches an IPv6 prefix
 // (not even ::ffff:0:0/96) and /0 of one family covers only that family.
-// A lookup probes one hash table entry per distinct prefix length stored for
-// the family, longest first; entries live in one dense vector (fast ForEach).
+// An IPv4 lookup reads the entry of its /16 in a directory (Directory16) and
+// probes one hash table entry per length above 16 stored inside that /16,
+// longest first; the directory holds the answer for lengths <= 16. An IPv6
+// lookup probes the lengths above 32 stored inside its /32 (Directory32),
+// then every length <= 32 stored for the family. Entries
+// live in one dense vector (fast ForEach).
 //
 // Pointers returned by Lookup and Find stay valid until the next Insert, Erase
 // or Clear. Not thread-safe for writers; concurrent const calls are safe.
@@ -145,12 +297,17 @@ class PrefixMap {
     auto pos = static_cast<uint32_t>(entries_.size());
     entries_.emplace_back(prefix, std::move(value));
     Dispatch(*this, prefix.address(), [&](auto& index, auto key) { index.Insert(key, prefix.length(), pos); });
+    if (prefix.address().is_v4()) {
+      dir4_.Add(prefix.address().v4(), prefix.length(), pos);
+    } else {
+      dir6_.Add(Key6(prefix.address()), prefix.length());
+    }
   }
 
   // The value of the longest prefix that contains `address`, or nullptr. When
   // found and `matched` is given, *matched is set to that prefix.
   const V* Lookup(const IpAddress& address, IpPrefix* matched = nullptr) const {
-    uint32_t pos = Dispatch(*this, address, [](const auto& index, auto key) { return index.Longest(key); });
+    uint32_t pos = address.is_v4() ? dir4_.Longest(v4_, address.v4()) : dir6_.Longest(v6_, Key6(address));
     if (pos == kNone) return nullptr;
     if (matched != nullptr) *matched = entries_[pos].first;
     return &entries_[pos].second;
@@ -167,10 +324,16 @@ class PrefixMap {
     uint32_t pos = PositionOf(prefix);
     if (pos == kNone) return false;
     Dispatch(*this, prefix.address(), [&](auto& index, auto key) { index.Remove(key, prefix.length()); });
+    if (prefix.address().is_v4()) {
+      RemoveFromDirectory(prefix);
+    } else {
+      dir6_.Remove(Key6(prefix.address()), prefix.length());
+    }
     if (pos + 1 != entries_.size()) {
       entries_[pos] = std::move(entries_.back());
       const IpPrefix& moved = entries_[pos].first;
       Dispatch(*this, moved.address(), [&](auto& index, auto key) { index.Update(key, moved.length(), pos); });
+      if (moved.address().is_v4()) dir4_.Move(moved.address().v4(), moved.length(), pos);
     }
     entries_.pop_back();
     return true;
@@ -202,12 +365,20 @@ class PrefixMap {
     std::memcpy(half, a.bytes().data(), 16);
     return (Uint128{be64toh(half[0])} << 64) | be64toh(half[1]);
   }
+  // Updates dir4_ for an IPv4 prefix just removed from v4_ (entries_ unchanged).
+  void RemoveFromDirectory(const IpPrefix& p) {
+    const uint32_t key = p.address().v4();
+    uint32_t next = p.length() > 16 || p.length() == 0 ? kNone : v4_.Longest(key, p.length() - 1);
+    dir4_.Remove(key, p.length(), next, next == kNone ? 0 : entries_[next].first.length());
+  }
   uint32_t PositionOf(const IpPrefix& p) const {
     return Dispatch(*this, p.address(), [&](const auto& index, auto key) { return index.Find(key, p.length()); });
   }
 
   std::vector<std::pair<IpPrefix, V>> entries_;
   prefix_map_internal::LengthIndex<uint32_t, 32> v4_;
+  prefix_map_internal::Directory16 dir4_;  // first level of IPv4 lookups
+  prefix_map_internal::Directory32 dir6_;  // first level of IPv6 lookups
   prefix_map_internal::LengthIndex<Uint128, 128> v6_;
 };
 

@@ -128,6 +128,164 @@ TEST(PrefixMapTest, ForEachVisitsEveryEntryOnce) {
   EXPECT_EQ(seen, (std::map<std::string, int>{{"192.0.2.0/24", 1}, {"2001:db8::/32", 3}}));
 }
 
+// The IPv4 directory per /16: prefixes of length <= 16 cover whole /16s,
+// longer ones set a length bit in the one /16 they lie in.
+TEST(PrefixMapTest, DirectoryBoundariesAtSlash16) {
+  PrefixMap<std::string> map;
+  map.Insert(P("0.0.0.0/0"), "all");
+  map.Insert(P("10.0.0.0/8"), "ten");
+  map.Insert(P("10.1.0.0/16"), "ten-one");
+  map.Insert(P("10.1.0.0/17"), "low half");
+  map.Insert(P("10.2.128.0/17"), "high half");
+  EXPECT_EQ(Get(map, "10.1.0.1"), "low half");
+  EXPECT_EQ(Get(map, "10.1.128.1"), "ten-one");
+  EXPECT_EQ(Get(map, "10.2.128.1"), "high half");
+  EXPECT_EQ(Get(map, "10.2.127.255"), "ten");
+  EXPECT_EQ(Get(map, "10.0.255.255"), "ten");
+  EXPECT_EQ(Get(map, "11.0.0.0"), "all");
+  EXPECT_EQ(Get(map, "9.255.255.255"), "all");
+  // A shorter prefix inserted later does not hide the longer short ones.
+  map.Insert(P("10.0.0.0/7"), "seven");
+  EXPECT_EQ(Get(map, "10.1.128.1"), "ten-one");
+  EXPECT_EQ(Get(map, "11.0.0.1"), "seven");
+  // Erasing the /16 uncovers the /8, erasing the /8 uncovers the /7, then /0.
+  EXPECT_TRUE(map.Erase(P("10.1.0.0/16")));
+  EXPECT_EQ(Get(map, "10.1.128.1"), "ten");
+  EXPECT_EQ(Get(map, "10.1.0.1"), "low half");
+  EXPECT_TRUE(map.Erase(P("10.0.0.0/8")));
+  EXPECT_EQ(Get(map, "10.1.128.1"), "seven");
+  EXPECT_TRUE(map.Erase(P("10.0.0.0/7")));
+  EXPECT_EQ(Get(map, "10.1.128.1"), "all");
+  EXPECT_TRUE(map.Erase(P("0.0.0.0/0")));
+  EXPECT_EQ(Get(map, "10.1.128.1"), "-");
+  EXPECT_EQ(Get(map, "10.1.0.1"), "low half");
+}
+
+TEST(PrefixMapTest, ErasingTheLastPrefixOfALengthInsideASlash16) {
+  PrefixMap<std::string> map;
+  map.Insert(P("192.0.0.0/16"), "block");
+  map.Insert(P("192.0.2.0/24"), "a");
+  map.Insert(P("192.0.3.0/24"), "b");
+  map.Insert(P("192.1.2.0/24"), "other /16");
+  EXPECT_TRUE(map.Erase(P("192.0.2.0/24")));
+  EXPECT_EQ(Get(map, "192.0.2.1"), "block");
+  EXPECT_EQ(Get(map, "192.0.3.1"), "b");
+  EXPECT_TRUE(map.Erase(P("192.0.3.0/24")));  // the last /24 in 192.0/16
+  EXPECT_EQ(Get(map, "192.0.3.1"), "block");
+  EXPECT_EQ(Get(map, "192.1.2.1"), "other /16");
+  map.Insert(P("192.0.3.0/24"), "b again");
+  EXPECT_EQ(Get(map, "192.0.3.1"), "b again");
+  map.Clear();
+  EXPECT_EQ(Get(map, "192.0.3.1"), "-");
+  map.Insert(P("192.0.3.7/32"), "host");
+  EXPECT_EQ(Get(map, "192.0.3.7"), "host");
+  EXPECT_EQ(Get(map, "192.0.3.6"), "-");
+}
+
+// Every /32 of one /16: the directory's count for that length saturates;
+// answers stay exact as they are inserted and erased again.
+TEST(PrefixMapTest, EveryHostOfASlash16) {
+  PrefixMap<uint32_t> map;
+  map.Insert(P("10.9.0.0/16"), 1u << 16);
+  for (uint32_t i = 0; i < (1u << 16); ++i) map.Insert(IpPrefix(IpAddress::V4(0x0A090000u | i), 32), i);
+  EXPECT_EQ(*map.Lookup(A("10.9.255.255")), 0xFFFFu);
+  EXPECT_EQ(*map.Lookup(A("10.9.0.0")), 0u);
+  for (uint32_t i = 0; i < (1u << 16); i += 2) EXPECT_TRUE(map.Erase(IpPrefix(IpAddress::V4(0x0A090000u | i), 32)));
+  EXPECT_EQ(*map.Lookup(A("10.9.0.1")), 1u);
+  EXPECT_EQ(*map.Lookup(A("10.9.0.2")), 1u << 16);
+  EXPECT_EQ(map.size(), (1u << 15) + 1);
+}
+
+// Erase moves the last entry into the hole; a short prefix moved so must
+// still be found through the directory.
+TEST(PrefixMapTest, ShortPrefixMovedByEraseIsStillFound) {
+  PrefixMap<std::string> map;
+  map.Insert(P("198.51.100.0/24"), "first");
+  map.Insert(P("0.0.0.0/0"), "all");
+  map.Insert(P("203.0.113.0/24"), "third");
+  map.Insert(P("172.16.0.0/12"), "private");
+  EXPECT_TRUE(map.Erase(P("198.51.100.0/24")));  // "private" moves to 0
+  EXPECT_EQ(Get(map, "172.20.1.1"), "private");
+  EXPECT_TRUE(map.Erase(P("172.16.0.0/12")));
+  EXPECT_EQ(Get(map, "172.20.1.1"), "all");
+  EXPECT_EQ(Get(map, "203.0.113.1"), "third");
+}
+
+// The IPv6 directory per /32: lengths above 32 are probed only inside their
+// own /32; shorter ones are found from every /32.
+TEST(PrefixMapTest, DirectoryBoundariesAtSlash32V6) {
+  PrefixMap<std::string> map;
+  map.Insert(P("::/0"), "all");
+  map.Insert(P("2001:db8::/32"), "doc");
+  map.Insert(P("2001:db8:1::/48"), "site");
+  map.Insert(P("2001:db9:1::/48"), "next site");
+  EXPECT_EQ(Get(map, "2001:db8:1::1"), "site");
+  EXPECT_EQ(Get(map, "2001:db8:2::1"), "doc");
+  EXPECT_EQ(Get(map, "2001:db9:1::1"), "next site");
+  EXPECT_EQ(Get(map, "2001:db9:2::1"), "all");
+  EXPECT_TRUE(map.Erase(P("2001:db8:1::/48")));  // the last /48 in 2001:db8::/32
+  EXPECT_EQ(Get(map, "2001:db8:1::1"), "doc");
+  EXPECT_EQ(Get(map, "2001:db9:1::1"), "next site");
+  EXPECT_TRUE(map.Erase(P("2001:db9:1::/48")));
+  EXPECT_EQ(Get(map, "2001:db9:1::1"), "all");
+  map.Insert(P("2001:db9:1::1/128"), "host");
+  EXPECT_EQ(Get(map, "2001:db9:1::1"), "host");
+  EXPECT_EQ(Get(map, "2001:db9:1::2"), "all");
+}
+
+// Checks `map` against `model` for a random insert, erase or lookup of a
+// prefix of `a` with the length `len`.
+void RandomStep(PrefixMap<int>& map, std::map<IpPrefix, int>& model, int op, const IpAddress& a, int len,
+                int step) {
+  IpPrefix p(a, len);
+  if (op == 0) {
+    map.Insert(p, step);
+    model[p] = step;
+  } else if (op == 1) {
+    ASSERT_EQ(map.Erase(p), model.erase(p) == 1);
+  } else {
+    const IpPrefix* best = nullptr;
+    for (const auto& [q, v] : model) {
+      if (q.Contains(a) && (!best || q.length() > best->length())) best = &q;
+    }
+    IpPrefix matched;
+    const int* got = map.Lookup(a, &matched);
+    ASSERT_EQ(got != nullptr, best != nullptr) << a.ToString();
+    if (best) {
+      EXPECT_EQ(*got, model[*best]);
+      EXPECT_EQ(matched, *best);
+    }
+  }
+  ASSERT_EQ(map.size(), model.size());
+}
+
+// Brute force over IPv6 prefixes of every length (0..128) in four /32s.
+TEST(PrefixMapTest, AgreesWithBruteForceAcrossSlash32sV6) {
+  std::mt19937 rng(11);
+  PrefixMap<int> map;
+  std::map<IpPrefix, int> model;
+  for (int step = 0; step < 20000; ++step) {
+    std::array<uint8_t, 16> b{0x20, 0x01, 0x0d, static_cast<uint8_t>(0xb8 + (rng() & 3))};
+    b[4] = rng() & 0x01;
+    b[15] = rng() & 0x03;
+    ASSERT_NO_FATAL_FAILURE(
+        RandomStep(map, model, static_cast<int>(rng() % 4), IpAddress::V6(b), static_cast<int>(rng() % 129), step));
+  }
+}
+
+// Brute force over IPv4 prefixes of every length (0..32) in a space of four
+// /16s, so that short prefixes cover several directory entries.
+TEST(PrefixMapTest, AgreesWithBruteForceAcrossSlash16s) {
+  std::mt19937 rng(9);
+  PrefixMap<int> map;
+  std::map<IpPrefix, int> model;
+  for (int step = 0; step < 20000; ++step) {
+    IpAddress a = IpAddress::V4(0x0A000000u | ((rng() & 3u) << 16) | (rng() & 0x0F00u) | (rng() & 0x3u));
+    ASSERT_NO_FATAL_FAILURE(
+        RandomStep(map, model, static_cast<int>(rng() % 4), a, static_cast<int>(rng() % 33), step));
+  }
+}
+
 // Compares the map against a brute-force list under random inserts, erases and
 // lookups, with prefixes crowded into a small space so that they nest a lot.
 TEST(PrefixMapTest, AgreesWithBruteForceUnderRandomOperations) {

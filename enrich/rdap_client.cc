@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "core/shutdown.h"
+
 namespace abuseflow::enrich {
 namespace {
 
@@ -29,6 +31,10 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
 }
 
 // Reads Retry-After (delta-seconds form; an HTTP date is ignored).
+// Ends a transfer once the process is asked to stop (a lookup thread ends
+// with its stage instead of waiting for the timeout).
+int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return core::StopRequested() ? 1 : 0; }
+
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * count);
@@ -73,6 +79,8 @@ void SetOptions(CURL* curl, const std::string& url, const RdapClientOptions& o, 
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, t);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, OnHeader);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, t);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "abuseflow-rdap/0.1");
   if (!o.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, o.ca_file.c_str());
