@@ -250,6 +250,35 @@ def check_commands(binary, config):
     print(f"ok: whois shows the chain, cache stats {stats['entries']} entries, purge by prefix")
 
 
+def check_rates(binary, work, ports, log):
+    """A cold run with a tight limit (2 per second, burst 2): no server is
+    asked faster than its token bucket allows, whatever the lookup threads
+    do, and the mails are the same."""
+    rated = work / "rated"
+    rated.mkdir()
+    config = write_config(rated, ports)
+    text = config.read_text().replace("queries_per_minute = 60000", "queries_per_minute = 120")
+    config.write_text(text.replace("burst = 100", "burst = 2"))
+    before = len(log.read_text().splitlines())
+    run(binary, "run", "--config", str(config))
+    check_mails(rated)
+    times = collections.defaultdict(list)
+    for line in log.read_text().splitlines()[before:]:
+        server, _, when = line.split("\t")
+        times[server].append(float(when))
+    worst = 0.0
+    for server, ts in times.items():
+        ts.sort()
+        for i in range(len(ts)):
+            for j in range(i, len(ts)):
+                allowed = 2 + (ts[j] - ts[i]) * 2 + 1  # burst + rate x span, one for clock skew
+                worst = max(worst, (j - i + 1) / allowed)
+                if j - i + 1 > allowed:
+                    fail(f"{server}: {j - i + 1} queries in {ts[j] - ts[i]:.2f} s, more than its limit allows")
+    print(f"ok: with 2 queries/s and burst 2 per server, {sum(map(len, times.values()))} queries "
+          f"kept every server's rate (worst window at {worst:.0%} of the bound)")
+
+
 def main():
     binary, src, work = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
     shutil.rmtree(work, ignore_errors=True)
@@ -275,6 +304,7 @@ def main():
         print("ok: a restart starts warm and asks nothing")
         check_commands(binary, config)
         check_hostile(binary, config)
+        check_rates(binary, work, ports, log)
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
