@@ -210,7 +210,9 @@ class AsyncStageTest : public ::testing::Test {
         }
         dedup_->Ack(*r);
       }
-      if (ingest_) EXPECT_TRUE(ingest_->Poll(std::chrono::milliseconds(0)).ok());
+      if (ingest_) {
+        EXPECT_TRUE(ingest_->Poll(std::chrono::milliseconds(0)).ok());
+      }
     }
     return true;
   }

@@ -91,7 +91,7 @@ TEST(WhoisClientTest, SlowServerHitsTheDeadline) {
     }
   });
   self = &server;
-  auto answer = WhoisQuery(Local(server.port()), "192.0.2.1", {200 * 1000, 1 << 20});
+  auto answer = WhoisQuery(Local(server.port()), "192.0.2.1", {200 * 1000, 1 << 20, {}});
   ASSERT_FALSE(answer.ok());
   EXPECT_NE(answer.status().message().find("timeout"), std::string::npos)
       << answer.status().message();
@@ -103,7 +103,7 @@ TEST(WhoisClientTest, EndlessAnswerIsCutAtTheSizeCap) {
     while (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) > 0) {
     }
   });
-  auto answer = WhoisQuery(Local(server.port()), "192.0.2.1", {10 * 1000000, 64 * 1024});
+  auto answer = WhoisQuery(Local(server.port()), "192.0.2.1", {10 * 1000000, 64 * 1024, {}});
   ASSERT_FALSE(answer.ok());
   EXPECT_NE(answer.status().message().find("larger than 65536"), std::string::npos)
       << answer.status().message();
@@ -115,7 +115,7 @@ TEST(WhoisClientTest, ClosedPortIsUnavailable) {
     LoopbackServer server([](int, const std::string&) {});
     port = server.port();
   }
-  auto answer = WhoisQuery(Local(port), "192.0.2.1", {1000000, 1024});
+  auto answer = WhoisQuery(Local(port), "192.0.2.1", {1000000, 1024, {}});
   ASSERT_FALSE(answer.ok());
   EXPECT_NE(answer.status().message().find("whois.test"), std::string::npos);
 }

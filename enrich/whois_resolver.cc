@@ -55,11 +55,11 @@ WhoisResolver::WhoisResolver(const core::WhoisConfig& config)
     : WhoisResolver(
           config,
           [options =
-               WhoisClientOptions{config.timeout_us, static_cast<size_t>(config.max_answer_bytes)}](
+               WhoisClientOptions{config.timeout_us, static_cast<size_t>(config.max_answer_bytes), {}}](
               const WhoisEndpoint& e, const std::string& q) { return WhoisQuery(e, q, options); },
           SystemNowUs,
           [](int64_t us) { std::this_thread::sleep_for(std::chrono::microseconds(us)); }) {
-  WhoisClientOptions options{config.timeout_us, static_cast<size_t>(config.max_answer_bytes)};
+  WhoisClientOptions options{config.timeout_us, static_cast<size_t>(config.max_answer_bytes), {}};
   options.complete = RwhoisAnswerComplete;
   rwhois_transport_ = [options](const WhoisEndpoint& e, const std::string& q) {
     return WhoisQuery(e, q, options);
