@@ -1,5 +1,7 @@
 #include "enrich/deferred_events.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "core/log.h"
@@ -15,6 +17,7 @@ constexpr char kNextKey[] = "d/next";
 constexpr uint64_t kLoggedExpiries = 20;
 constexpr int64_t kExpiryCheckUs = 200000;  // deadlines are looked at five times a second
 constexpr int64_t kTurnCheckUs = 20000;     // retries and waiting groups, without answers
+constexpr int64_t kRestoreGraceUs = 60LL * 1000000;  // a restored event's deadline is at least this far
 
 std::string Digits(uint64_t n, int width) {
   char buf[32];
@@ -69,7 +72,13 @@ core::Status DeferredEvents::LoadEpoch(int64_t now_us) {
   stream_ = worker_ + "/deferred/" + value;
   auto next = store_->Get(kNextKey);
   if (!next.ok()) return next.status();
-  if (*next) next_seq_ = std::stoull(**next);
+  if (*next) {
+    const std::string& text = **next;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), next_seq_);
+    if (ec != std::errc() || end != text.data() + text.size() || next_seq_ == 0) {
+      return core::Status::Corruption("enrich cache: key d/next holds \"" + text + "\", not a sequence number");
+    }
+  }
   return core::Status::Ok();
 }
 
@@ -82,21 +91,32 @@ core::Status DeferredEvents::Restore(int64_t now_us) {
     auto address = e.pending.ParseFromArray(value.data(), static_cast<int>(value.size()))
                        ? core::IpAddress::FromBytes(e.pending.event().src())
                        : std::nullopt;
-    if (address) {
-      e.address = *address;
-      waiting.push_back(std::move(e));
+    if (!address) {
+      ++stats_.corrupt;  // left in the store for inspection; never sent
+      return true;
     }
+    e.address = *address;
+    // A stage that was down past the deadline still asks once more.
+    e.pending.set_deadline_us(std::max(e.pending.deadline_us(), now_us + kRestoreGraceUs));
+    waiting.push_back(std::move(e));
     return true;
   });
   if (!s.ok()) return s;
   std::vector<std::pair<std::string, v1::Envelope>> parts;
   s = store_->Scan(kPartPrefix, [&](std::string_view key, std::string_view value) {
     v1::Envelope e;
-    if (e.ParseFromArray(value.data(), static_cast<int>(value.size()))) parts.emplace_back(key, std::move(e));
+    if (e.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      parts.emplace_back(key, std::move(e));
+    } else {
+      ++stats_.corrupt;
+    }
     return true;
   });
   if (!s.ok()) return s;
   stats_.restored = waiting.size() + parts.size();
+  if (stats_.corrupt > 0) {
+    core::Logger("enrich")->warn("pending entries that do not parse were left in the store count={}", stats_.corrupt);
+  }
   for (WaitingEvent& e : waiting) {
     if (auto ask = pending_.Add(std::move(e))) Start(*ask);
   }

@@ -24,6 +24,7 @@ struct DeferredStats {
   uint64_t settled = 0;    // waiting events passed on with their owner
   uint64_t expired = 0;    // waiting events passed on unresolved at their deadline
   uint64_t restored = 0;   // waiting events and unsent parts found at start
+  uint64_t corrupt = 0;    // stored entries that did not parse (left in the store, never sent)
   uint64_t batches = 0;    // batches of the deferred stream sent
 };
 
@@ -56,8 +57,11 @@ class DeferredEvents {
   DeferredEvents(core::KvStore* store, Enricher* enricher, LookupPool* pool, core::BatchSender* sender,
                  std::string worker, int64_t deadline_us);
 
-  // Loads the waiting events (their lookups start) and the unacknowledged
-  // parts (sent again). Call once, before anything else.
+  // Loads the waiting events (their lookups start; each gets at least a
+  // minute more, so a stage down past the deadline still asks once) and the
+  // unacknowledged parts (sent again). Entries that do not parse are counted
+  // (`corrupt`), logged and left in the store. Corruption when the stream's
+  // next number is unreadable. Call once, before anything else.
   core::Status Restore(int64_t now_us);
   // Keeps `event` (from ingest stream `origin`, batch `cause_seq`, place
   // `index` in it) until its owner is known; its put goes into *batch, which
