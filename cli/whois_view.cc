@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "enrich/asn_table.h"
+#include "enrich/enricher.h"
 
 namespace abuseflow::cli {
 
@@ -45,11 +46,7 @@ ordered_json StageRules::ApplyDelegated(const core::IpAddress& address,
   j["country"] = std::string(match->country);
   j["registry"] = std::string(match->registry);
   j["prefix"] = match->prefix.ToString();
-  // The rule of Enricher::SetCountry: fill an empty country, or always replace.
-  bool applied = (delegated_always_ || record->country().empty()) &&
-                 match->country != record->country();
-  if (applied) record->set_country(std::string(match->country));
-  j["applied"] = applied;
+  j["applied"] = enrich::ApplyDelegatedCountry(*match, delegated_always_, record);
   return j;
 }
 

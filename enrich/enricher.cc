@@ -77,13 +77,18 @@ v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
   return Settle(address, AskSources(sources_, address, FreeScope(address)));
 }
 
+bool ApplyDelegatedCountry(const DelegatedMatch& match, bool always, v1::OwnerRecord* record) {
+  if (!always && !record->country().empty()) return false;
+  if (match.country == record->country()) return false;
+  record->set_country(std::string(match.country));
+  return true;
+}
+
 void Enricher::SetCountry(const core::IpAddress& address, v1::OwnerRecord* record) {
   if (delegated_ == nullptr) return;
-  if (!delegated_always_ && !record->country().empty()) return;
+  if (!delegated_always_ && !record->country().empty()) return;  // no lookup needed
   auto match = delegated_->Lookup(address);
-  if (!match || match->country == record->country()) return;
-  record->set_country(std::string(match->country));
-  ++stats_.country_from_delegated;
+  if (match && ApplyDelegatedCountry(*match, delegated_always_, record)) ++stats_.country_from_delegated;
 }
 
 bool Enricher::Knows(const core::IpAddress& address) const {

@@ -33,6 +33,11 @@ struct SourceAnswer {
 SourceAnswer AskSources(const std::vector<OwnerSource*>& sources, const core::IpAddress& address,
                         const std::optional<core::IpPrefix>& free);
 
+// The rule of enrich.delegated_country: with `always` the delegated country
+// replaces the record's, else it fills an empty one. True when it changed
+// the record's country. Pure; the Enricher and `abuseflow whois` share it.
+bool ApplyDelegatedCountry(const DelegatedMatch& match, bool always, v1::OwnerRecord* record);
+
 struct EnricherStats {
   uint64_t cache_hits = 0;      // answers from the cache, negative ones included
   uint64_t source_queries = 0;  // questions asked of sources, one per source asked
