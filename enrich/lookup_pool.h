@@ -72,8 +72,10 @@ class LookupPool {
   bool stop_ = false;       // guarded by mu_
 };
 
-// An OwnerSource shared by the lookup threads: Lookup and AnswerScope of
-// one question are made under one lock (the offline registry).
+// An OwnerSource shared by the lookup threads (the offline registry): each
+// call is made under the lock. Lookup and AnswerScope take it apart, so the
+// inner source's AnswerScope must not depend on its latest Lookup
+// (OfflineRegistry's does not; WhoisSource's does and is never shared).
 class LockedSource : public OwnerSource {
  public:
   LockedSource(OwnerSource* inner, std::mutex* mu) : inner_(inner), mu_(mu) {}
