@@ -12,6 +12,7 @@
 
 #include "core/ip_address.h"
 #include "core/ip_prefix.h"
+#include "core/prefix_map_directory.h"
 #include "core/prefix_map_internal.h"
 
 namespace abuseflow::core {
@@ -19,12 +20,14 @@ namespace abuseflow::core {
 // A longest-prefix-match map from IPv4 and IPv6 prefixes to values of type V.
 // The two families are separate: an IPv4 address never matches an IPv6 prefix
 // (not even ::ffff:0:0/96) and /0 of one family covers only that family.
-// An IPv4 lookup reads the entry of its /16 in a directory (Directory16) and
-// probes one hash table entry per length above 16 stored inside that /16,
-// longest first; the directory holds the answer for lengths <= 16. An IPv6
-// lookup probes the lengths above 32 stored inside its /32 (Directory32),
-// then every length <= 32 stored for the family. Entries
-// live in one dense vector (fast ForEach).
+// An IPv4 lookup reads the entry of its /16 in a directory (Directory16):
+// the answer for lengths <= 16 and, unless the /16 holds more than a few
+// hundred longer prefixes, a table of the /16's ranges with their longest
+// prefix, searched in a few cache lines (a crowded /16 probes one hash
+// table entry per length present instead). An IPv6 lookup probes the
+// lengths above 32 stored inside its /32 (Directory32), then every length
+// <= 32 stored for the family. Entries live in one dense vector (fast
+// ForEach).
 //
 // Pointers returned by Lookup and Find stay valid until the next Insert, Erase
 // or Clear. Not thread-safe for writers; concurrent const calls are safe.

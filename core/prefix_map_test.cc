@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace abuseflow::core {
 namespace {
@@ -284,6 +286,65 @@ TEST(PrefixMapTest, AgreesWithBruteForceAcrossSlash16s) {
     ASSERT_NO_FATAL_FAILURE(
         RandomStep(map, model, static_cast<int>(rng() % 4), a, static_cast<int>(rng() % 33), step));
   }
+}
+
+// One /16 filled past the number of longer prefixes its range table holds
+// (Directory16::kMaxRanged), then emptied again: lookups agree with brute
+// force on the way up, while crowded, and on the way down.
+TEST(PrefixMapTest, AgreesWithBruteForceThroughACrowdedSlash16) {
+  std::mt19937 rng(5);
+  PrefixMap<int> map;
+  std::map<IpPrefix, int> model;
+  map.Insert(P("10.0.0.0/8"), -1);
+  model[P("10.0.0.0/8")] = -1;
+  auto random_address = [&] { return IpAddress::V4(0x0A070000u | (rng() & 0x0FFFu)); };
+  std::vector<IpPrefix> added;
+  for (int step = 0; step < 3000; ++step) {
+    IpAddress a = random_address();
+    if (step % 3 != 2) {
+      IpPrefix p(a, 17 + static_cast<int>(rng() % 16));
+      added.push_back(p);
+      ASSERT_NO_FATAL_FAILURE(RandomStep(map, model, 0, p.address(), p.length(), step));
+    }
+    ASSERT_NO_FATAL_FAILURE(RandomStep(map, model, 2, random_address(), 32, step));
+  }
+  ASSERT_GT(model.size(), 2 * prefix_map_internal::Directory16::kMaxRanged);
+  std::shuffle(added.begin(), added.end(), rng);
+  for (size_t i = 0; i < added.size(); ++i) {
+    ASSERT_NO_FATAL_FAILURE(RandomStep(map, model, 1, added[i].address(), added[i].length(), 0));
+    ASSERT_NO_FATAL_FAILURE(RandomStep(map, model, 2, random_address(), 32, 0));
+    if (i + 10 == added.size()) {
+      // Nearly empty again: the /16 gets a range table back only once empty.
+      for (int k = 0; k < 200; ++k) ASSERT_NO_FATAL_FAILURE(RandomStep(map, model, 2, random_address(), 32, 0));
+    }
+  }
+  ASSERT_EQ(model.size(), 1u);
+  for (int step = 0; step < 200; ++step) {
+    IpAddress a = random_address();
+    ASSERT_NO_FATAL_FAILURE(RandomStep(map, model, step % 2 == 0 ? 0 : 2, a, 20 + static_cast<int>(rng() % 13), step));
+  }
+}
+
+// The ranges of one /16: nested and disjoint members, the gaps between them
+// uncovered (kNone), equal neighbours merged.
+TEST(PrefixMapTest, RangeTableOfNestedMembers) {
+  using D = prefix_map_internal::Directory16;
+  std::vector<D::Member> members = {{0x0000, 17, 1}, {0x0100, 24, 2}, {0x0180, 25, 3}, {0x8000, 18, 4}, {0xFFFF, 32, 5}};
+  auto table = D::BuildRanges(members);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x0000), 1u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x00FF), 1u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x0100), 2u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x017F), 2u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x0180), 3u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x01FF), 3u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x0200), 1u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x7FFF), 1u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0x8000), 4u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0xBFFF), 4u);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0xC000), D::kNone);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0xFFFE), D::kNone);
+  EXPECT_EQ(D::FindInRanges(table.get(), 0xFFFF), 5u);
+  EXPECT_EQ(table[0], 7u);  // 1, 2, 3, 1, 4, none, 5
 }
 
 // Compares the map against a brute-force list under random inserts, erases and
