@@ -1,8 +1,7 @@
 // The enrich stage's hot paths (issue 4): longest-prefix lookups through the
 // OwnerCache, and events enriched per second with a warm cache (the stage's
-// per-event work: resolve, copy the owner record, route to a dedup shard).
-// BM_EnrichWarmCache copies each input event; BM_EnrichWarmCacheMove moves
-// it, as the stage does.
+// per-event work: resolve, route to a dedup shard, move the event into the
+// shard's batch with its owner record shared per block).
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -12,6 +11,7 @@
 #include "enrich/enricher.h"
 #include "enrich/owner_cache.h"
 #include "enrich/shard_router.h"
+#include "enrich/shared_owners.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -54,49 +54,32 @@ void BM_OwnerCacheLookup(benchmark::State& state) {
 }
 BENCHMARK(BM_OwnerCacheLookup)->Arg(1000)->Arg(100000);
 
-// What EnrichStage does per batch with every owner already cached: one
-// EnrichedBatch per shard, each event with its owner record.
+// What EnrichStage::Forward does per batch with every owner already cached:
+// resolve each event's source (Enricher::ResolveShared), route it to its
+// dedup shard and move it into that shard's EnrichedBatch, where the events
+// of one cached block share one copy of its owner record (SharedOwners).
+// Arguments: how many distinct cached blocks the 512 sources of a batch
+// fall in (1: one provider's network; 512: every event from another block,
+// so every event needs its own copy of a record), and the dedup shards. The
+// inputs come from a pool of copies of the batch made outside the timed
+// region (refilled with the timer paused every kPool batches; a small pool,
+// so the inputs are in cache as a just-decoded batch is).
 void BM_EnrichWarmCache(benchmark::State& state) {
-  const int shards = static_cast<int>(state.range(0));
+  constexpr int kPool = 4;
+  const int blocks = static_cast<int>(state.range(0));
+  const int shards = static_cast<int>(state.range(1));
   v1::Envelope input = bench::EventBatch(512);
   OwnerCache cache;
   std::vector<core::IpAddress> unused;
   Fill(&cache, &unused, 1000);
-  // Cover every source of the batch, as a warm cache would.
-  for (const v1::ProbeEvent& e : input.events().events()) {
-    core::IpAddress a = *core::IpAddress::FromBytes(e.src());
-    if (!cache.Lookup(a)) cache.Insert(Record(core::IpPrefix(a, 16), 0));
-  }
-  Enricher enricher({}, &cache);
-  for (auto _ : state) {
-    std::vector<v1::EnrichedBatch> out(shards);
-    for (const v1::ProbeEvent& event : input.events().events()) {
-      auto address = core::IpAddress::FromBytes(event.src());
-      v1::EnrichedEvent* enriched = out[ShardOf(event.src(), shards)].add_events();
-      *enriched->mutable_owner() = enricher.Resolve(*address);
-      *enriched->mutable_event() = event;
-    }
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetItemsProcessed(state.iterations() * input.events().events_size());
-}
-BENCHMARK(BM_EnrichWarmCache)->Arg(1)->Arg(4);
-
-// As BM_EnrichWarmCache, but each event is moved into its enriched event, as
-// EnrichStage does with the batch it received (enrich_stage.cc), instead of
-// copied: the inputs come from a pool of copies of the batch made outside the
-// timed region (refilled with the timer paused every kPool batches; a small
-// pool, so the inputs are in cache as a just-decoded batch is).
-void BM_EnrichWarmCacheMove(benchmark::State& state) {
-  constexpr int kPool = 4;
-  const int shards = static_cast<int>(state.range(0));
-  const v1::Envelope input = bench::EventBatch(512);
-  OwnerCache cache;
-  std::vector<core::IpAddress> unused;
-  Fill(&cache, &unused, 1000);
-  for (const v1::ProbeEvent& e : input.events().events()) {
-    core::IpAddress a = *core::IpAddress::FromBytes(e.src());
-    if (!cache.Lookup(a)) cache.Insert(Record(core::IpPrefix(a, 16), 0));
+  // Source i in the /24 of block i % blocks, each /24 cached with a record
+  // of its own, as a warm cache would have them.
+  int i = 0;
+  for (v1::ProbeEvent& e : *input.mutable_events()->mutable_events()) {
+    const uint32_t block = 0x0A000000u + static_cast<uint32_t>(i % blocks) * 256u;
+    e.set_src(core::IpAddress::V4(block + static_cast<uint32_t>(i / blocks % 256)).ToBytes());
+    if (i < blocks) cache.Insert(Record(core::IpPrefix(core::IpAddress::V4(block), 24), i));
+    ++i;
   }
   Enricher enricher({}, &cache);
   std::vector<v1::Envelope> pool(kPool, input);
@@ -109,18 +92,20 @@ void BM_EnrichWarmCacheMove(benchmark::State& state) {
       state.ResumeTiming();
     }
     std::vector<v1::EnrichedBatch> out(shards);
+    std::vector<SharedOwners> parts;
+    for (v1::EnrichedBatch& part : out) parts.emplace_back(&part);
+    v1::OwnerRecord own;
     for (v1::ProbeEvent& event : *pool[next++].mutable_events()->mutable_events()) {
       auto address = core::IpAddress::FromBytes(event.src());
       int shard = ShardOf(event.src(), shards);
-      v1::EnrichedEvent* enriched = out[shard].add_events();
-      *enriched->mutable_owner() = enricher.Resolve(*address);
-      *enriched->mutable_event() = std::move(event);
+      const v1::OwnerRecord* owner = enricher.ResolveShared(*address, &own);
+      parts[shard].Add(std::move(event), owner, &own, enricher.cache_generation());
     }
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations() * input.events().events_size());
 }
-BENCHMARK(BM_EnrichWarmCacheMove)->Arg(1)->Arg(4);
+BENCHMARK(BM_EnrichWarmCache)->ArgsProduct({{1, 32, 512}, {1, 4}});
 
 void BM_ShardOf(benchmark::State& state) {
   std::vector<std::string> keys;

@@ -3,17 +3,18 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/enriched_owner.h"
+
 namespace abuseflow::dedup {
 namespace {
 
 constexpr int kMaxDstPorts = 32;
 
-void AddToIncident(const v1::EnrichedEvent& enriched, const HistoryLimits& limits,
+void AddToIncident(const v1::ProbeEvent& e, const v1::OwnerRecord& owner, const HistoryLimits& limits,
                    v1::Incident* incident) {
-  const v1::ProbeEvent& e = enriched.event();
   if (incident->count() == 0) {
     incident->set_src(e.src());
-    *incident->mutable_owner() = enriched.owner();
+    *incident->mutable_owner() = owner;
     incident->set_first_seen_us(e.observed_us());
     incident->set_last_seen_us(e.observed_us());
   }
@@ -39,8 +40,12 @@ int64_t SystemNow() {
 }  // namespace
 
 struct Deduplicator::PerAddress {
+  struct Fresh {
+    const v1::ProbeEvent* event;
+    const v1::OwnerRecord* owner;
+  };
   v1::AddressHistory history;
-  std::vector<const v1::EnrichedEvent*> fresh;
+  std::vector<Fresh> fresh;  // the batch's new events of the address, in the batch's order
 };
 
 Deduplicator::Deduplicator(HistoryStore* store, HistoryLimits limits,
@@ -98,9 +103,9 @@ void Deduplicator::Decide(const core::IpAddress& address, PerAddress* entry, int
   }
   std::vector<const v1::ProbeEvent*> events;
   int64_t oldest = INT64_MAX;
-  for (const v1::EnrichedEvent* e : entry->fresh) {
-    events.push_back(&e->event());
-    oldest = std::min(oldest, e->event().observed_us());
+  for (const PerAddress::Fresh& f : entry->fresh) {
+    events.push_back(f.event);
+    oldest = std::min(oldest, f.event->observed_us());
   }
   const bool local = IsLocal(address);
   Decision d = engine_.Decide(h, events, now, local);
@@ -109,7 +114,7 @@ void Deduplicator::Decide(const core::IpAddress& address, PerAddress* entry, int
                                                     : h.owner().abuse(0);
   if (d.action == Decision::Action::kReport) {
     v1::Incident* incident = out->add_incidents();
-    for (const v1::EnrichedEvent* e : entry->fresh) AddToIncident(*e, limits_, incident);
+    for (const PerAddress::Fresh& f : entry->fresh) AddToIncident(*f.event, *f.owner, limits_, incident);
     incident->set_notice_number(d.notice_number);
     incident->set_policy_rule(d.rule);
     if (d.notice_number > 1) {
@@ -199,7 +204,8 @@ core::Status Deduplicator::Fold(const v1::EnrichedBatch& batch,
   for (const v1::EnrichedEvent& enriched : batch.events()) {
     const v1::ProbeEvent& e = enriched.event();
     auto address = core::IpAddress::FromBytes(e.src());
-    if (!address) {
+    const v1::OwnerRecord* owner = core::OwnerOf(batch, enriched);
+    if (!address || owner == nullptr) {
       ++counts->rejected;
       continue;
     }
@@ -218,8 +224,8 @@ core::Status Deduplicator::Fold(const v1::EnrichedBatch& batch,
       else
         ++stats_.new_addresses;
     }
-    ApplyEvent(enriched, limits_, &it->second.history);
-    it->second.fresh.push_back(&enriched);
+    ApplyEvent(e, *owner, limits_, &it->second.history);
+    it->second.fresh.push_back({&e, owner});
     now_us_ = std::max(now_us_, e.observed_us());
     ++counts->applied;
   }

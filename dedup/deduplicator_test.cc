@@ -89,6 +89,53 @@ TEST(DeduplicatorTest, EventWithoutValidSourceIsCountedNotApplied) {
   EXPECT_EQ(dedup->stats().rejected, 1u);
 }
 
+// A batch whose events refer to shared owner records (EnrichedBatch.owners,
+// as enrich sends them) gives the same incidents and histories as one where
+// every event carries its own copy; a reference past the owners is rejected.
+TEST(DeduplicatorTest, SharedOwnerRecordsActAsTheEventsOwn) {
+  auto build = [](bool shared) {
+    v1::EnrichedBatch b;
+    const char* sources[] = {"198.18.0.9", "198.18.0.5", "203.0.113.7", "198.18.0.9"};
+    for (int i = 0; i < 4; ++i) {
+      v1::EnrichedEvent* e = AddEvent(&b, sources[i], 10 * (i + 1), v1::KIND_CONNECTION_ATTEMPT, 23, i + 1);
+      v1::OwnerRecord owner;
+      owner.set_owner(i == 2 ? "Heron Net" : "Kestrel Net");
+      owner.add_abuse(i == 2 ? "abuse@heron.example" : "abuse@kestrel.example");
+      e->clear_owner();
+      if (!shared) {
+        *e->mutable_owner() = owner;
+        continue;
+      }
+      int ref = i == 2 ? 2 : 1;
+      if (b.owners_size() < ref) *b.add_owners() = owner;
+      e->set_owner_ref(ref);
+    }
+    return b;
+  };
+  std::map<std::string, std::string> histories[2];
+  std::string incidents[2];
+  for (int shared = 0; shared < 2; ++shared) {
+    TempStore store;
+    auto dedup = Make(store.get(), core::DedupPolicyConfig{});
+    v1::IncidentBatch out;
+    ASSERT_TRUE(dedup->Apply(build(shared == 1), &out).ok());
+    ASSERT_EQ(out.incidents_size(), 3);
+    incidents[shared] = out.SerializeAsString();
+    histories[shared] = Snapshot(store.get(), false);
+  }
+  EXPECT_EQ(incidents[0], incidents[1]);
+  EXPECT_EQ(histories[0], histories[1]);
+
+  TempStore store;
+  auto dedup = Make(store.get(), core::DedupPolicyConfig{});
+  v1::EnrichedBatch bad = build(true);
+  bad.mutable_events(1)->set_owner_ref(3);
+  v1::IncidentBatch out;
+  ASSERT_TRUE(dedup->Apply(bad, &out).ok());
+  EXPECT_EQ(dedup->stats().rejected, 1u);
+  EXPECT_EQ(dedup->stats().events, 3u);
+}
+
 TEST(DeduplicatorTest, ReplayedBatchIsNotAppliedTwiceEvenAfterReopening) {
   TempStore store;
   core::DedupPolicyConfig policy;

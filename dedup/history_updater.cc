@@ -79,11 +79,11 @@ void AddOccurrence(const v1::ProbeEvent& e, const HistoryLimits& limits, v1::Add
   }
 }
 
-bool OwnerWins(const v1::EnrichedEvent& e, const v1::AddressHistory& h) {
-  if (h.count() == 0 || e.event().observed_us() > h.owner_seen_us()) return true;
-  if (e.event().observed_us() < h.owner_seen_us()) return false;
+bool OwnerWins(const v1::ProbeEvent& e, const v1::OwnerRecord& owner, const v1::AddressHistory& h) {
+  if (h.count() == 0 || e.observed_us() > h.owner_seen_us()) return true;
+  if (e.observed_us() < h.owner_seen_us()) return false;
   // Same time: a fixed order so that arrival order does not matter.
-  return std::tie(e.owner().first(), e.owner().owner(), e.owner().netname()) >
+  return std::tie(owner.first(), owner.owner(), owner.netname()) >
          std::tie(h.owner().first(), h.owner().owner(), h.owner().netname());
 }
 
@@ -128,9 +128,13 @@ v1::SampleLine MakeSample(const v1::ProbeEvent& event, int max_line_length) {
 
 void ApplyEvent(const v1::EnrichedEvent& enriched, const HistoryLimits& limits,
                 v1::AddressHistory* h) {
-  const v1::ProbeEvent& e = enriched.event();
-  if (OwnerWins(enriched, *h)) {
-    *h->mutable_owner() = enriched.owner();
+  ApplyEvent(enriched.event(), enriched.owner(), limits, h);
+}
+
+void ApplyEvent(const v1::ProbeEvent& e, const v1::OwnerRecord& owner, const HistoryLimits& limits,
+                v1::AddressHistory* h) {
+  if (OwnerWins(e, owner, *h)) {
+    *h->mutable_owner() = owner;
     h->set_owner_seen_us(e.observed_us());
   }
   if (h->count() == 0 || e.observed_us() < h->first_seen_us())

@@ -23,10 +23,13 @@ struct HistoryLimits {
 // Destination ports kept per occurrence (the smallest).
 inline constexpr int kOccurrencePorts = 32;
 
-// Folds one enriched event into the history of its source address: first and
-// last seen, counts by kind and signature, sensors, the earliest raw lines,
-// targets and ports, occurrences, the owner of the newest event. Pure;
-// `history` must be for the event's source.
+// Folds one event with the owner record of its source into the history of
+// that address: first and last seen, counts by kind and signature, sensors,
+// the earliest raw lines, targets and ports, occurrences, the owner of the
+// newest event. Pure; `history` must be for the event's source.
+void ApplyEvent(const v1::ProbeEvent& event, const v1::OwnerRecord& owner, const HistoryLimits& limits,
+                v1::AddressHistory* history);
+// The same for an enriched event carrying its own owner record.
 void ApplyEvent(const v1::EnrichedEvent& event, const HistoryLimits& limits,
                 v1::AddressHistory* history);
 

@@ -23,6 +23,7 @@
 #include "enrich/override_source.h"
 #include "enrich/rdap_source.h"
 #include "enrich/shard_router.h"
+#include "enrich/shared_owners.h"
 #include "enrich/upstream_acks.h"
 #include "core/shutdown.h"
 #include "enrich/whois_source.h"
@@ -217,6 +218,9 @@ core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, 
     core::KvStore::Batch waiting;
     const int64_t now = NowUs();
     int index = 0;
+    std::vector<SharedOwners> parts;
+    for (v1::Envelope& part : out) parts.emplace_back(part.mutable_enriched());
+    v1::OwnerRecord own;
     for (v1::ProbeEvent& event : *received.envelope.mutable_events()->mutable_events()) {
       ++index;
       auto address = core::IpAddress::FromBytes(event.src());
@@ -226,16 +230,14 @@ core::Status EnrichStage::Forward(core::Received& received, Enricher& enricher, 
         continue;
       }
       ++stats_.events;
-      std::optional<v1::OwnerRecord> owner =
-          deferred ? enricher.ResolveKnown(*address) : enricher.Resolve(*address);
-      if (!owner) {
+      const v1::OwnerRecord* owner =
+          deferred ? enricher.ResolveKnownShared(*address, &own) : enricher.ResolveShared(*address, &own);
+      if (owner == nullptr) {
         deferred->Defer(std::move(event), *address, in.cause_origin(), in.cause_seq(), index, now, &waiting);
         continue;
       }
       int shard = ShardOf(event.src(), static_cast<int>(shards));
-      v1::EnrichedEvent* enriched = out[shard].mutable_enriched()->add_events();
-      *enriched->mutable_owner() = *std::move(owner);
-      *enriched->mutable_event() = std::move(event);
+      parts[shard].Add(std::move(event), owner, &own, enricher.cache_generation());
       ++stats_.shard_events[shard];
     }
     if (!waiting.empty()) {

@@ -73,8 +73,15 @@ SourceAnswer AskSources(const std::vector<OwnerSource*>& sources, const core::Ip
 }
 
 v1::OwnerRecord Enricher::Resolve(const core::IpAddress& address) {
-  if (std::optional<v1::OwnerRecord> known = ResolveKnown(address)) return *std::move(known);
-  return Settle(address, AskSources(sources_, address, FreeScope(address)));
+  v1::OwnerRecord own;
+  const v1::OwnerRecord* record = ResolveShared(address, &own);
+  return record == &own ? std::move(own) : *record;
+}
+
+const v1::OwnerRecord* Enricher::ResolveShared(const core::IpAddress& address, v1::OwnerRecord* own) {
+  if (const v1::OwnerRecord* known = ResolveKnownShared(address, own)) return known;
+  *own = Settle(address, AskSources(sources_, address, FreeScope(address)));
+  return own;
 }
 
 bool ApplyDelegatedCountry(const DelegatedMatch& match, bool always, v1::OwnerRecord* record) {
@@ -102,24 +109,41 @@ std::optional<core::IpPrefix> Enricher::FreeScope(const core::IpAddress& address
 }
 
 std::optional<v1::OwnerRecord> Enricher::ResolveKnown(const core::IpAddress& address) {
+  v1::OwnerRecord own;
+  const v1::OwnerRecord* record = ResolveKnownShared(address, &own);
+  if (record == nullptr) return std::nullopt;
+  return record == &own ? std::move(own) : *record;
+}
+
+const v1::OwnerRecord* Enricher::ResolveKnownShared(const core::IpAddress& address, v1::OwnerRecord* own) {
   if (overrides_ != nullptr && !overrides_->empty()) {
     if (const v1::OwnerRecord* fixed = overrides_->Lookup(address)) {
       ++stats_.overridden;
-      v1::OwnerRecord record = *fixed;
-      if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(&record);
-      return record;
+      *own = *fixed;
+      if (never_mail_ != nullptr) stats_.never_mail_removed += never_mail_->Apply(own);
+      return own;
     }
   }
   const v1::OwnerRecord* cached = cache_->Lookup(address);
-  if (cached == nullptr) return std::nullopt;
+  if (cached == nullptr) return nullptr;
   ++stats_.cache_hits;
-  v1::OwnerRecord record = *cached;
-  if (record.unresolved()) {
+  if (cached->unresolved()) {
     ++stats_.unresolved;
-    record = Unresolved(address);
+    *own = Unresolved(address);
+    SetCountry(address, own);
+    return own;
   }
-  SetCountry(address, &record);
-  return record;
+  // The delegated country applies to a copy (SetCountry's rule); the cached
+  // record itself when it would change nothing.
+  if (delegated_ != nullptr && (delegated_always_ || cached->country().empty())) {
+    auto match = delegated_->Lookup(address);
+    if (match && match->country != cached->country()) {
+      *own = *cached;
+      if (ApplyDelegatedCountry(*match, delegated_always_, own)) ++stats_.country_from_delegated;
+      return own;
+    }
+  }
+  return cached;
 }
 
 v1::OwnerRecord Enricher::Settle(const core::IpAddress& address, SourceAnswer answer) {

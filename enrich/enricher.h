@@ -84,9 +84,17 @@ class Enricher {
   // Resolve = ResolveKnown, else Settle(AskSources(...)).
   v1::OwnerRecord Resolve(const core::IpAddress& address);
 
+  // As Resolve, without a copy where it can: the cached record itself when
+  // it is the address's owner record unchanged (no override, not
+  // `unresolved`, the delegated country not applied), valid until the cache
+  // changes (OwnerCache::generation); else `*own`, filled, and `own`.
+  const v1::OwnerRecord* ResolveShared(const core::IpAddress& address, v1::OwnerRecord* own);
+
   // The steps of Resolve, for lookups made on other threads (LookupPool):
   // the answer of an override or the cache, nullopt on a miss;
   std::optional<v1::OwnerRecord> ResolveKnown(const core::IpAddress& address);
+  // the same as ResolveShared does it; nullptr on a miss;
+  const v1::OwnerRecord* ResolveKnownShared(const core::IpAddress& address, v1::OwnerRecord* own);
   // whether ResolveKnown would answer (counts nothing);
   bool Knows(const core::IpAddress& address) const;
   // the scope to pass to AskSources;
@@ -100,6 +108,8 @@ class Enricher {
   const std::vector<OwnerSource*>& sources() const { return sources_; }
 
   const EnricherStats& stats() const { return stats_; }
+  // The cache's generation (OwnerCache::generation), for ResolveShared's pointers.
+  uint64_t cache_generation() const { return cache_->generation(); }
 
  private:
   void SetCountry(const core::IpAddress& address, v1::OwnerRecord* record);

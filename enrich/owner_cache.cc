@@ -48,6 +48,7 @@ void OwnerCache::Restore(const core::IpPrefix& prefix, v1::OwnerRecord record, i
 }
 
 void OwnerCache::Put(const core::IpPrefix& prefix, Entry entry) {
+  ++generation_;
   if (const Entry* old = index_.Find(prefix)) by_expiry_.erase({OrderOf(old->expires_us), prefix});
   by_expiry_.insert({OrderOf(entry.expires_us), prefix});
   index_.Insert(prefix, std::move(entry));
@@ -64,6 +65,7 @@ void OwnerCache::Shrink(const std::vector<core::IpPrefix>& keep) {
     core::IpPrefix prefix = it->second;
     it = by_expiry_.erase(it);
     index_.Erase(prefix);
+    ++generation_;
     ++evictions_;
     options_.evictions_metric->Increment();
     if (on_evict_) on_evict_(prefix);

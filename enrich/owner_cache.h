@@ -87,6 +87,9 @@ class OwnerCache {
   size_t max_entries() const { return options_.max_entries; }
   // Entries evicted by the size bound since construction.
   uint64_t evictions() const { return evictions_; }
+  // Changes with every entry stored or evicted: a record pointer that Lookup
+  // returned may name another record once it has changed.
+  uint64_t generation() const { return generation_; }
 
  private:
   struct Entry {
@@ -108,6 +111,7 @@ class OwnerCache {
   core::PrefixMap<Entry> index_;
   std::set<ExpiryKey> by_expiry_;  // one key per entry of index_
   uint64_t evictions_ = 0;
+  uint64_t generation_ = 0;
 };
 
 }  // namespace abuseflow::enrich
