@@ -10,6 +10,8 @@ PACKAGES=(
   libzmq3-dev cppzmq-dev libprotobuf-dev protobuf-compiler librocksdb-dev
   libconcurrentqueue-dev libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev
   nlohmann-json3-dev libkainjow-mustache-dev zlib1g-dev
+  # the allocator of the abuseflow binary and the benchmarks
+  libjemalloc-dev
   # metrics: the registry and text format of the Prometheus client library
   prometheus-cpp-dev
   # logs as structured journal entries (sd_journal_sendv)
