@@ -11,23 +11,6 @@ namespace {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
 // Length of the UTF-8 sequence starting at text[i], or 0 if it is not valid.
-size_t Utf8Length(std::string_view text, size_t i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char c = byte(i);
-  if (c < 0x80) return c == 0 ? 0 : 1;
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  unsigned char d = byte(i + 1);
-  if (c == 0xE0 && d < 0xA0) return 0;   // overlong
-  if (c == 0xED && d >= 0xA0) return 0;  // surrogate
-  if (c == 0xF0 && d < 0x90) return 0;   // overlong
-  if (c == 0xF4 && d >= 0x90) return 0;  // past U+10FFFF
-  return n;
-}
-
 // Closes an iconv descriptor when it goes out of scope.
 class Converter {
  public:
@@ -84,10 +67,30 @@ std::string ReplaceNuls(std::string text) {
 
 }  // namespace
 
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char c = byte(i);
+  if (c < 0x80) return c == 0 ? 0 : 1;
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+  if (n == 0 || c > 0xF4 || i + n > text.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+  }
+  unsigned char d = byte(i + 1);
+  if (c == 0xE0 && d < 0xA0) return 0;   // overlong
+  if (c == 0xED && d >= 0xA0) return 0;  // surrogate
+  if (c == 0xF0 && d < 0x90) return 0;   // overlong
+  if (c == 0xF4 && d >= 0x90) return 0;  // past U+10FFFF
+  return n;
+}
+
 bool IsValidUtf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
-    if (text[i] == '\0') return false;
-    size_t n = Utf8Length(text, i);
+    if (static_cast<unsigned char>(text[i]) - 1u < 0x7Fu) {  // ASCII but NUL
+      ++i;
+      continue;
+    }
+    size_t n = Utf8SequenceLength(text, i);
     if (n == 0) return false;
     i += n;
   }

@@ -17,7 +17,14 @@ namespace abuseflow::core {
 // times the input. NUL bytes become U+FFFD too. Pure; thread-safe.
 std::string ToUtf8(std::string_view raw, std::string_view hint);
 
-// True if `text` is valid UTF-8 without overlong forms or surrogates.
+// True if `text` is valid UTF-8 without NUL bytes, overlong forms, surrogates
+// or code points past U+10FFFF.
 bool IsValidUtf8(std::string_view text);
+
+// The length of the well-formed UTF-8 sequence at text[i] (1 for an ASCII
+// byte other than NUL), or 0 where there is none: a NUL, a stray
+// continuation byte, an overlong form, a surrogate, a code point past
+// U+10FFFF, a sequence cut short. Requires i < text.size().
+size_t Utf8SequenceLength(std::string_view text, size_t i);
 
 }  // namespace abuseflow::core

@@ -112,11 +112,12 @@ TEST(DeduplicatorTest, SharedOwnerRecordsActAsTheEventsOwn) {
     }
     return b;
   };
+  const core::DedupPolicyConfig policy;  // outlives the deduplicators
   std::map<std::string, std::string> histories[2];
   std::string incidents[2];
   for (int shared = 0; shared < 2; ++shared) {
     TempStore store;
-    auto dedup = Make(store.get(), core::DedupPolicyConfig{});
+    auto dedup = Make(store.get(), policy);
     v1::IncidentBatch out;
     ASSERT_TRUE(dedup->Apply(build(shared == 1), &out).ok());
     ASSERT_EQ(out.incidents_size(), 3);
@@ -127,7 +128,7 @@ TEST(DeduplicatorTest, SharedOwnerRecordsActAsTheEventsOwn) {
   EXPECT_EQ(histories[0], histories[1]);
 
   TempStore store;
-  auto dedup = Make(store.get(), core::DedupPolicyConfig{});
+  auto dedup = Make(store.get(), policy);
   v1::EnrichedBatch bad = build(true);
   bad.mutable_events(1)->set_owner_ref(3);
   v1::IncidentBatch out;

@@ -33,32 +33,9 @@ uint64_t MaybeControl(uint64_t w) {
   return (below_space | is_del) & kHighBits;
 }
 
-bool IsContinuation(unsigned char c) { return (c & 0xc0) == 0x80; }
 
 // The length of the well-formed UTF-8 sequence starting at text[i] (a byte
 // >= 0x80), or 0 if there is none.
-size_t SequenceLength(std::string_view text, size_t i) {
-  const auto at = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
-  const size_t avail = text.size() - i;
-  const unsigned char c = at(0);
-  if (c >= 0xc2 && c <= 0xdf) return avail >= 2 && IsContinuation(at(1)) ? 2 : 0;
-  if (c >= 0xe0 && c <= 0xef) {
-    if (avail < 3 || !IsContinuation(at(1)) || !IsContinuation(at(2))) return 0;
-    if (c == 0xe0 && at(1) < 0xa0) return 0;  // overlong
-    if (c == 0xed && at(1) > 0x9f) return 0;  // surrogate
-    return 3;
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    if (avail < 4 || !IsContinuation(at(1)) || !IsContinuation(at(2)) || !IsContinuation(at(3))) {
-      return 0;
-    }
-    if (c == 0xf0 && at(1) < 0x90) return 0;  // overlong
-    if (c == 0xf4 && at(1) > 0x8f) return 0;  // past U+10FFFF
-    return 4;
-  }
-  return 0;
-}
-
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
 
 }  // namespace
@@ -94,20 +71,6 @@ LineCheck CheckLine(std::string_view line) {
   return check;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t n = SequenceLength(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 void AssignUtf8(std::string_view text, bool ascii, std::string* out) {
   if (ascii || IsValidUtf8(text)) {
     out->assign(text);
@@ -122,7 +85,7 @@ void AssignUtf8(std::string_view text, bool ascii, std::string* out) {
       ++i;
       continue;
     }
-    const size_t n = SequenceLength(text, i);
+    const size_t n = core::Utf8SequenceLength(text, i);
     if (n > 0) {
       i += n;
       continue;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "abuseflow/v1/events.pb.h"
+#include "core/charset.h"
 #include "core/ip_address.h"
 #include "ingest/line_parser.h"
 
@@ -26,9 +27,9 @@ struct LineCheck {
 // except TAB, and 0x7f). Reads 8 bytes at a time.
 LineCheck CheckLine(std::string_view line);
 
-// True if `text` is well-formed UTF-8 (no overlong forms, surrogates or code
-// points past U+10FFFF).
-bool IsValidUtf8(std::string_view text);
+// core::IsValidUtf8 (core/charset.h): lines that reach it have no NUL byte
+// (CheckLine rejects them), so it is the plain well-formedness check.
+using core::IsValidUtf8;
 
 // Replaces *out with `text`, every byte that is not part of a well-formed
 // UTF-8 sequence replaced by U+FFFD. `ascii` (from CheckLine) skips the check.

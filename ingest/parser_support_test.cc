@@ -48,18 +48,6 @@ TEST_F(ParserSupportTest, LinesOverTheLimitAreTooLong) {
   EXPECT_EQ(CheckLine(std::string(kMaxLineLength + 1, 'a')).reject, kReasonTooLong);
 }
 
-TEST_F(ParserSupportTest, Utf8ValidationRejectsIllFormedSequences) {
-  EXPECT_TRUE(IsValidUtf8("plain"));
-  EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xc3\x28"));          // bad continuation
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe2\x82"));          // cut short
-  EXPECT_FALSE(IsValidUtf8("\xff"));
-}
-
 TEST_F(ParserSupportTest, InvalidBytesBecomeReplacementCharacters) {
   std::string out = "old contents";
   AssignUtf8("GET /\xc3\x28 x\xff\xfe\xe2\x82\xac", false, &out);
