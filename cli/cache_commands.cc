@@ -106,6 +106,9 @@ void PrintText(const ordered_json& j) {
       std::cout << key << ": " << j[key].get<std::string>() << "\n";
     }
     for (const auto& m : j["abuse"]) std::cout << "abuse: " << m.get<std::string>() << "\n";
+    for (const auto& m : j["upstream_abuse"]) {
+      std::cout << "upstream abuse: " << m.get<std::string>() << "\n";
+    }
   } else {
     std::cout << "no registry knows this address\n";
     if (j.contains("country")) std::cout << "country: " << j["country"].get<std::string>() << "\n";

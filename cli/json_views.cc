@@ -37,6 +37,7 @@ ordered_json OwnerJson(const v1::OwnerRecord& o) {
   j["netname"] = o.netname();
   j["country"] = o.country();
   j["abuse"] = o.abuse();
+  j["upstream_abuse"] = o.upstream_abuse();  // the covering block's; no recipients
   j["source"] = o.provenance().source();
   j["server"] = o.provenance().server();
   if (o.unresolved()) j["unresolved"] = true;

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <charconv>
 
-#include "core/log.h"
-#include "enrich/line_reader.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -74,25 +72,18 @@ core::Result<Prefix2AsLine> ParsePrefix2AsLine(std::string_view line) {
   return out;
 }
 
+LineTable AsnTable::Table() {
+  return {"asn table", "asn table", kMaxLine,
+          [this](std::string_view line) { return AddLine(line); }, &stats_.files,
+          &stats_.malformed};
+}
+
 core::Status AsnTable::Load(const std::string& path) {
-  LineReadStats lines;
-  core::Status s = ReadLineFile(path, "asn table", kMaxLine,
-                                [this](std::string_view line) { return AddLine(line); }, &lines);
-  if (!s.ok()) return s;
-  ++stats_.files;
-  stats_.malformed += lines.malformed;
-  core::Logger("enrich")->info("loaded asn table file={} lines={} malformed={} prefixes={}", path,
-                               lines.lines, lines.malformed, index_.size());
-  return core::Status::Ok();
+  return LoadLineTable(path, Table(), [this] { return index_.size(); });
 }
 
 core::Status AsnTable::Add(std::istream* in, std::string_view name) {
-  LineReadStats lines;
-  core::Status s = ReadLines(in, name, kMaxLine,
-                             [this](std::string_view line) { return AddLine(line); }, &lines);
-  ++stats_.files;
-  stats_.malformed += lines.malformed;
-  return s;
+  return AddLineTable(in, name, Table());
 }
 
 std::optional<std::string> AsnTable::AddLine(std::string_view line) {

@@ -13,6 +13,7 @@
 #include "core/prefix_map.h"
 #include "core/result.h"
 #include "core/status.h"
+#include "enrich/line_table.h"
 
 namespace abuseflow::enrich {
 
@@ -74,6 +75,7 @@ class AsnTable {
     uint32_t count;
   };
   std::optional<std::string> AddLine(std::string_view line);
+  LineTable Table();  // how Load and Add read lines into this table
   std::span<const uint32_t> OriginsOf(const Entry& e) const {
     return std::span<const uint32_t>(origins_).subspan(e.offset, e.count);
   }

@@ -13,6 +13,7 @@
 #include "core/prefix_map.h"
 #include "core/result.h"
 #include "core/status.h"
+#include "enrich/line_table.h"
 
 namespace abuseflow::enrich {
 
@@ -85,6 +86,7 @@ class DelegatedStats {
   };
   // Null, or an error message for a malformed line.
   std::optional<std::string> AddLine(std::string_view line);
+  LineTable Table();  // how Load and Add read lines into this table
   uint32_t RegistryIndex(const std::string& registry);
 
   core::PrefixMap<Entry> index_;

@@ -1,11 +1,7 @@
 #include "enrich/line_reader.h"
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-
 #include "core/log.h"
+#include "enrich/input_file.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -69,15 +65,12 @@ core::Status ReadLines(std::istream* in, std::string_view name, size_t max_line,
 core::Status ReadLineFile(const std::string& path, std::string_view what, size_t max_line,
                           const std::function<std::optional<std::string>(std::string_view)>& parse,
                           LineReadStats* stats) {
-  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
-    return core::Status::IoError("cannot read " + std::string(what) + " " + path + ": is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return core::Status::IoError("cannot open " + std::string(what) + " " + path + ": " +
-                                 std::strerror(errno));
-  }
-  return ReadLines(&in, path, max_line, parse, stats);
+  auto file = InputFile::Open(path, what);
+  if (!file.ok()) return file.status();
+  core::Status s = ReadLines((*file)->stream(), path, max_line, parse, stats);
+  // The file's own error names the reason (a read error, a truncated .gz).
+  if (!(*file)->status().ok()) return (*file)->status();
+  return s;
 }
 
 }  // namespace abuseflow::enrich

@@ -29,8 +29,10 @@ core::Status ReadLines(std::istream* in, std::string_view name, size_t max_line,
                        const std::function<std::optional<std::string>(std::string_view)>& parse,
                        LineReadStats* stats);
 
-// ReadLines over the file at `path`; IoError naming `what` and `path` when it
-// cannot be opened, is a directory or cannot be read.
+// ReadLines over the file at `path`, plain or gzip-compressed (InputFile);
+// IoError naming `what` and `path` when it cannot be opened, is a directory or
+// cannot be read (a read error, a truncated or corrupt .gz: lines read before
+// it were passed on).
 core::Status ReadLineFile(const std::string& path, std::string_view what, size_t max_line,
                           const std::function<std::optional<std::string>(std::string_view)>& parse,
                           LineReadStats* stats);

@@ -3,30 +3,24 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace abuseflow::enrich {
-namespace {
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-}  // namespace
 
 NeverMail::NeverMail(const std::vector<std::string>& entries) {
   for (const std::string& entry : entries) {
     size_t at = entry.find('@');
     if (at == std::string::npos || at + 1 == entry.size()) continue;
     if (at == 0) {
-      domains_.insert(Lower(entry.substr(1)));
+      domains_.insert(core::AsciiLower(entry.substr(1)));
     } else {
-      mailboxes_.insert(Lower(entry));
+      mailboxes_.insert(core::AsciiLower(entry));
     }
   }
 }
 
 bool NeverMail::Blocks(const std::string& mailbox) const {
-  std::string lower = Lower(mailbox);
+  std::string lower = core::AsciiLower(mailbox);
   if (mailboxes_.count(lower)) return true;
   size_t at = lower.rfind('@');
   return at != std::string::npos && domains_.count(lower.substr(at + 1)) > 0;

@@ -1,13 +1,11 @@
 #include "enrich/offline_registry.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 
 #include "core/log.h"
+#include "enrich/input_file.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -70,17 +68,13 @@ OfflineRegistry::OfflineRegistry(Clock now_us)
     : now_us_(now_us ? std::move(now_us) : Clock(SystemNowUs)) {}
 
 core::Status OfflineRegistry::Load(const std::string& path) {
-  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
-    return core::Status::IoError("cannot read registry " + path + ": is a directory");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return core::Status::IoError("cannot open registry " + path + ": " + std::strerror(errno));
+  auto input = InputFile::Open(path, "registry");
+  if (!input.ok()) return input.status();
   auto log = core::Logger("enrich");
   RpslReaderOptions options;
   options.classes = {"inetnum", "inet6num", "role", "person", "organisation", "irt"};
   uint64_t reported = 0;
-  RpslReader reader(&in, path, options, [&](const std::string& message) {
+  RpslReader reader((*input)->stream(), path, options, [&](const std::string& message) {
     if (reported++ < kMaxReported) log->warn("{}", message);
   });
   auto file = static_cast<uint32_t>(files_.size());
@@ -95,6 +89,8 @@ core::Status OfflineRegistry::Load(const std::string& path) {
   if (reported > kMaxReported) {
     log->warn("registry file={} malformed={} (the first {} shown)", path, reported, kMaxReported);
   }
+  // The file's own error names the reason (a read error, a truncated .gz).
+  if (!(*input)->status().ok()) return (*input)->status();
   if (!reader.status().ok()) return reader.status();
   log->info("loaded registry file={} objects={} malformed={} blocks={}", path,
             reader.stats().objects, reader.stats().malformed, blocks_.size());

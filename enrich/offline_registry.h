@@ -54,8 +54,9 @@ class OfflineRegistry : public OwnerSource {
   // `now_us` stamps the provenance of records (load time); default: system clock.
   explicit OfflineRegistry(Clock now_us = nullptr);
 
-  // Adds the objects of one RPSL file. IoError naming `path` if it cannot be
-  // opened or read (objects read before a read error stay loaded). Broken
+  // Adds the objects of one RPSL file, plain or gzip-compressed (InputFile).
+  // IoError naming `path` if it cannot be opened or read, or is a truncated or
+  // corrupt .gz (objects read before the error stay loaded). Broken
   // objects are logged as warnings "FILE:LINE: message" (logger "enrich"),
   // counted in stats().malformed and skipped; loading goes on.
   core::Status Load(const std::string& path);

@@ -3,12 +3,12 @@
 #include <curl/curl.h>
 
 #include <cctype>
-#include <charconv>
 #include <memory>
 #include <mutex>
 #include <string_view>
 
 #include "core/shutdown.h"
+#include "enrich/http_date.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -30,11 +30,11 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-// Reads Retry-After (delta-seconds form; an HTTP date is ignored).
 // Ends a transfer once the process is asked to stop (a lookup thread ends
 // with its stage instead of waiting for the timeout).
 int OnProgress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return core::StopRequested() ? 1 : 0; }
 
+// Reads Retry-After (delta-seconds or an HTTP-date; garbage is left out).
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * count);
@@ -45,11 +45,8 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
       match = std::tolower(static_cast<unsigned char>(line[i])) == kName[i];
     }
     if (match) {
-      std::string_view v = line.substr(kName.size());
-      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-      int64_t seconds = -1;
-      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
-      if (ec == std::errc() && ptr != v.data() && seconds >= 0) t->response.retry_after_s = seconds;
+      ParseRetryAfter(line.substr(kName.size()), &t->response.retry_after_s,
+                      &t->response.retry_after_date_s);
     }
   }
   return size * count;

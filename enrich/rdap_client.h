@@ -13,6 +13,9 @@ struct RdapResponse {
   std::string body;            // at most the configured size cap
   std::string location;        // Location of a redirect (3xx), else empty
   int64_t retry_after_s = -1;  // Retry-After in seconds (delta form), -1 if absent
+  // Retry-After as an HTTP-date (IMF-fixdate, RFC 850 or asctime), in Unix
+  // seconds; -1 if absent, unparsable or given as delta-seconds.
+  int64_t retry_after_date_s = -1;
 };
 
 struct RdapClientOptions {

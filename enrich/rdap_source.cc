@@ -62,16 +62,39 @@ std::optional<std::string> RdapSource::MapUrl(const std::string& url) const {
   return url;
 }
 
-// Waits for the host's token or 429 block when that fits in max_wait.
+// Waits for the host's token or 429 block (the limiter keeps both, shared by
+// the lookup threads) while the waits add up to at most max_wait.
 bool RdapSource::WaitForHost(const std::string& host) {
-  int64_t blocked = blocked_until_us_[host] - now_us_();
-  if (blocked > config_.max_wait_us) return false;
-  if (blocked > 0) sleep_(blocked);
-  int64_t wait = limiter_->Acquire(host);
-  if (wait == 0) return true;
-  if (wait > config_.max_wait_us) return false;
-  sleep_(wait);
+  constexpr int kMaxWaits = 3;  // a block, then a token, then one more try
+  int64_t waited = 0;
+  for (int n = 0; n < kMaxWaits; ++n) {
+    int64_t wait = limiter_->Acquire(host);
+    if (wait == 0) return true;
+    if (waited + wait > config_.max_wait_us) return false;
+    sleep_(wait);
+    waited += wait;
+  }
   return limiter_->Acquire(host) == 0;
+}
+
+// How long a 429 blocks its host: Retry-After's seconds, or until its date,
+// else (absent, garbage, a date not in the future) the configured backoff;
+// never longer than max_backoff.
+int64_t RdapSource::BlockAfter429(const RdapResponse& response) const {
+  int64_t wait = config_.backoff_us;
+  if (response.retry_after_s >= 0) {
+    wait = response.retry_after_s >= config_.max_backoff_us / 1000000
+               ? config_.max_backoff_us
+               : response.retry_after_s * 1000000;
+  } else if (response.retry_after_date_s >= 0) {
+    int64_t now_s = now_us_() / 1000000;
+    if (response.retry_after_date_s > now_s) {
+      int64_t ahead_s = response.retry_after_date_s - now_s;
+      wait = ahead_s >= config_.max_backoff_us / 1000000 ? config_.max_backoff_us
+                                                          : ahead_s * 1000000;
+    }
+  }
+  return std::min(wait, config_.max_backoff_us);
 }
 
 // Waits for one of the host's `concurrency` slots (other lookup threads hold
@@ -119,10 +142,8 @@ std::optional<v1::OwnerRecord> RdapSource::Lookup(const core::IpAddress& address
     }
     if (response->status == 429) {
       ++stats_.rate_limited;
-      int64_t wait = response->retry_after_s >= 0 ? response->retry_after_s * 1000000
-                                                  : config_.backoff_us;
-      wait = std::min(wait, config_.max_backoff_us);
-      blocked_until_us_[host] = now_us_() + wait;
+      int64_t wait = BlockAfter429(*response);
+      limiter_->BlockUntil(host, now_us_() + wait);
       if (retried || wait > config_.max_wait_us) return Fail("RDAP server " + host + " answered 429", true);
       retried = true;
       continue;

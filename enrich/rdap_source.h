@@ -32,9 +32,10 @@ struct RdapSourceStats {
 // same URL twice and only to https://. Every URL (bootstrap or redirect) is
 // rewritten through `rdap.servers` (prefix -> replacement) and, with
 // `only_listed`, refused unless a prefix matched. A host gets a token bucket;
-// a 429 blocks it for its Retry-After (else `backoff`, at most
-// `max_backoff`), and the request is retried once when that wait fits in
-// `max_wait`. 404 means "not known here" (nullopt, the default negative
+// a 429 blocks it, in the limiter and so for every source sharing it, for
+// its Retry-After (delta-seconds or an HTTP-date; else, or for a date not in
+// the future, `backoff`; at most `max_backoff`), and the request is retried
+// once when that wait fits in `max_wait`. 404 means "not known here" (nullopt, the default negative
 // scope). Anything else that goes wrong (network, TLS, timeout, size cap,
 // garbage, redirect loop) fails the lookup, scoped to the address alone.
 //
@@ -69,8 +70,8 @@ class RdapSource : public OwnerSource {
   const RdapSourceStats& stats() const { return stats_; }
   bool last_failed() const override { return failed_ && transient_; }
   // The rate limiter, to share with the RdapSources of the other lookup
-  // threads (the hosts' rates and concurrency hold for all together; a 429's
-  // block is kept per source).
+  // threads (the hosts' rates, concurrency and 429 blocks hold for all
+  // together).
   std::shared_ptr<WhoisRateLimiter> limiter() const { return limiter_; }
   void ShareLimiter(std::shared_ptr<WhoisRateLimiter> limiter) { limiter_ = std::move(limiter); }
   void set_answer_sink(AnswerSink sink) { sink_ = std::move(sink); }
@@ -82,6 +83,7 @@ class RdapSource : public OwnerSource {
   std::optional<std::string> MapUrl(const std::string& url) const;
   bool WaitForHost(const std::string& host);
   bool WaitForSlot(const std::string& host);
+  int64_t BlockAfter429(const RdapResponse& response) const;
   // `transient`: the host could not be asked now (down, slow, busy, 429, 5xx).
   std::optional<v1::OwnerRecord> Fail(std::string why, bool transient = false);
 
@@ -91,7 +93,6 @@ class RdapSource : public OwnerSource {
   Clock now_us_;
   Sleep sleep_;
   std::shared_ptr<WhoisRateLimiter> limiter_;
-  std::map<std::string, int64_t> blocked_until_us_;  // by host, after a 429
   RdapSourceStats stats_;
   std::string last_error_;
   AnswerSink sink_;

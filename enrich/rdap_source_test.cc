@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -133,6 +134,68 @@ TEST_F(RdapSourceTest, RetryAfterLongerThanMaxWaitFailsAndBlocksTheHost) {
   EXPECT_EQ(asked_.size(), 1u);
   EXPECT_EQ(slept_, 0);
   EXPECT_EQ(source.stats().failures, 2u);
+}
+
+TEST_F(RdapSourceTest, RetryAfterAsAnHttpDateIsWaitedFor) {
+  now_ = 1767225600LL * 1000000;  // Thu, 01 Jan 2026 00:00:00 GMT
+  RdapResponse limited{429, "", "", -1, 1767225603};  // "Thu, 01 Jan 2026 00:00:03 GMT"
+  answers_["https://127.0.0.1:1/arin/ip/23.5.1.1"] = {limited};
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 200, Fixture("arin_23_5.json"));
+  RdapSource source = Make();
+  ASSERT_TRUE(source.Lookup(Ip("23.5.1.1")).has_value()) << source.last_error();
+  EXPECT_EQ(slept_, 3000000);
+  EXPECT_EQ(asked_.size(), 2u);
+}
+
+TEST_F(RdapSourceTest, RetryAfterDateInThePastFallsBackToTheBackoff) {
+  config_.backoff_us = 4LL * 1000000;
+  now_ = 1767225600LL * 1000000;
+  RdapResponse limited{429, "", "", -1, 784111777};  // 1994: long past
+  answers_["https://127.0.0.1:1/arin/ip/23.5.1.1"] = {limited};
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 200, Fixture("arin_23_5.json"));
+  RdapSource source = Make();
+  ASSERT_TRUE(source.Lookup(Ip("23.5.1.1")).has_value()) << source.last_error();
+  EXPECT_EQ(slept_, 4000000);
+}
+
+TEST_F(RdapSourceTest, HugeRetryAfterIsCappedAtMaxBackoff) {
+  config_.max_backoff_us = 3LL * 1000000;  // within max_wait: waited, then retried
+  now_ = 1767225600LL * 1000000;
+  RdapResponse far_date{429, "", "", -1, 253402300799};  // year 9999
+  RdapResponse huge_delta{429, "", "", INT64_MAX, -1};
+  answers_["https://127.0.0.1:1/arin/ip/23.5.1.1"] = {far_date};
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 200, Fixture("arin_23_5.json"));
+  answers_["https://127.0.0.1:1/arin/ip/23.5.1.2"] = {huge_delta};
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.2", 200, Fixture("arin_23_5.json"));
+  RdapSource source = Make();
+  ASSERT_TRUE(source.Lookup(Ip("23.5.1.1")).has_value()) << source.last_error();
+  EXPECT_EQ(slept_, 3000000);
+  ASSERT_TRUE(source.Lookup(Ip("23.5.1.2")).has_value()) << source.last_error();
+  EXPECT_EQ(slept_, 6000000);
+}
+
+TEST_F(RdapSourceTest, A429BlockIsSeenByEverySourceSharingTheLimiter) {
+  config_.servers["https://rdap.db.ripe.net/"] = "https://127.0.0.2:1/ripe/";  // another host
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.1", 429, "", "", 3600);
+  Answer("https://127.0.0.2:1/ripe/ip/81.2.69.1", 200, Fixture("ripe_81_2.json"));
+  RdapSource first = Make();
+  RdapSource second = Make();
+  second.ShareLimiter(first.limiter());
+  EXPECT_FALSE(first.Lookup(Ip("23.5.1.1")).has_value());
+  EXPECT_TRUE(first.last_failed());
+  // The other lookup thread's source does not ask the blocked host ...
+  EXPECT_FALSE(second.Lookup(Ip("23.5.1.2")).has_value());
+  EXPECT_TRUE(second.last_failed());
+  EXPECT_NE(second.last_error().find("rate limited"), std::string::npos);
+  // ... but asks the others.
+  EXPECT_TRUE(second.Lookup(Ip("81.2.69.1")).has_value()) << second.last_error();
+  EXPECT_EQ(asked_.size(), 2u);
+  // A source with a limiter of its own knows nothing of the block.
+  RdapSource alone = Make();
+  Answer("https://127.0.0.1:1/arin/ip/23.5.1.3", 404);
+  EXPECT_FALSE(alone.Lookup(Ip("23.5.1.3")).has_value());
+  EXPECT_FALSE(alone.last_failed());
+  EXPECT_EQ(asked_.size(), 3u);
 }
 
 TEST_F(RdapSourceTest, NotFoundIsUnknownAndGarbageOrErrorsAreFailures) {

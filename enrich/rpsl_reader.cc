@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/ip_prefix.h"
 
 namespace abuseflow::enrich {
@@ -26,12 +27,6 @@ bool IsContinuation(std::string_view line) {
   return !line.empty() && (line[0] == ' ' || line[0] == '\t' || line[0] == '+');
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // RPSL attribute names: a letter, then letters, digits, '-' or '_'.
 bool IsAttributeName(std::string_view name) {
   if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0]))) return false;
@@ -43,7 +38,7 @@ bool IsAttributeName(std::string_view name) {
 // "% Abuse contact for 'RANGE' is 'MAILBOX'" -> {RANGE, MAILBOX}.
 std::optional<AbuseComment> ParseAbuseComment(std::string_view line) {
   constexpr std::string_view kLead = "abuse contact for '";
-  std::string lower = Lower(line);
+  std::string lower = core::AsciiLower(line);
   size_t at = lower.find(kLead);
   if (at == std::string::npos) return std::nullopt;
   size_t range_begin = at + kLead.size();
@@ -201,7 +196,7 @@ void RpslReader::TakeLine(RpslObject* object, size_t* bytes, bool* skip, Problem
   if (colon == std::string::npos) return fail("attribute line without a colon");
   std::string_view name = std::string_view(line_).substr(0, colon);
   if (!IsAttributeName(name)) return fail("bad attribute name '" + std::string(name) + "'");
-  if (object->attrs.empty() && !Wanted(Lower(name))) {
+  if (object->attrs.empty() && !Wanted(core::AsciiLower(name))) {
     *skip = true;
     return;
   }
@@ -217,7 +212,7 @@ void RpslReader::TakeLine(RpslObject* object, size_t* bytes, bool* skip, Problem
     return fail("object too large (more than " + std::to_string(options_.max_object_bytes) +
                 " bytes)");
   }
-  object->attrs.emplace_back(Lower(name), std::string(value));
+  object->attrs.emplace_back(core::AsciiLower(name), std::string(value));
   if (object->attrs.size() == 1) object->cls = object->attrs[0].first;
 }
 

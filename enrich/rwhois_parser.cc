@@ -4,8 +4,10 @@
 #include <map>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/mailbox.h"
 #include "enrich/whois_parse_util.h"
+#include "enrich/whois_parser.h"
 
 namespace abuseflow::enrich {
 namespace {
@@ -13,7 +15,6 @@ namespace {
 using whois_internal::kMaxAttrs;
 using whois_internal::kMaxLine;
 using whois_internal::kMaxObjects;
-using whois_internal::Lower;
 using whois_internal::Trim;
 
 // One object: its class (lower case) and its attributes, names lower case
@@ -38,8 +39,8 @@ bool SplitLine(std::string_view line, std::string* cls, whois_internal::Attr* at
   if (c2 == std::string_view::npos) return false;
   std::string_view name = line.substr(c1 + 1, c2 - c1 - 1);
   name = name.substr(0, name.find(';'));
-  *cls = Lower(Trim(line.substr(0, c1)));
-  attr->key = Lower(Trim(name));
+  *cls = core::AsciiLower(Trim(line.substr(0, c1)));
+  attr->key = core::AsciiLower(Trim(name));
   attr->value = Trim(line.substr(c2 + 1));
   return !attr->key.empty();
 }
@@ -79,7 +80,7 @@ std::optional<AddressRange> RangeOf(const RwObject& o) {
 // `contact` object whose ID it names.
 void AddContact(std::string_view value, const std::map<std::string, std::string>& emails,
                 v1::OwnerRecord* record) {
-  if (auto it = emails.find(Lower(value)); it != emails.end()) {
+  if (auto it = emails.find(core::AsciiLower(value)); it != emails.end()) {
     whois_internal::AddAbuse(it->second, record);
   } else {
     whois_internal::AddAbuse(value, record);
@@ -117,6 +118,16 @@ void FillRecord(const RwObject& o, const std::map<std::string, std::string>& ema
   }
 }
 
+// RFC 2167 (section 3.3) and rwhoisd define no rate-limit code. 501
+// "Service Not Available" is the server's "not now"; 330 "Exceeded Max
+// Objects Limit" is about the size of one answer (asking again gives the
+// same) and so is not one, nor are the other 3xx/4xx request errors unless
+// their text says so in a registry's words.
+bool IsRwhoisLimitError(std::string_view error) {
+  if (error.substr(0, 3) == "501") return true;
+  return !error.empty() && IsRateLimitAnswer("%error " + std::string(error));
+}
+
 }  // namespace
 
 std::string RwhoisQueryFor(const core::IpAddress& address) { return address.ToString(); }
@@ -137,10 +148,14 @@ RwhoisAnswer ParseRwhoisAnswer(std::string_view text, const core::IpAddress& add
     answer.error.clear();
     answer.no_objects = true;
   }
+  if (IsRwhoisLimitError(answer.error)) {
+    answer.rate_limited = true;
+    return answer;
+  }
   std::map<std::string, std::string> emails;  // contact ID (lower case) -> Email
   for (const RwObject& o : objects) {
     std::string_view id = Value(o, "id"), email = Value(o, "email");
-    if (o.cls == "contact" && !id.empty() && !email.empty()) emails[Lower(id)] = email;
+    if (o.cls == "contact" && !id.empty() && !email.empty()) emails[core::AsciiLower(id)] = email;
   }
   const RwObject* best = nullptr;
   std::optional<AddressRange> best_range;
@@ -151,7 +166,8 @@ RwhoisAnswer ParseRwhoisAnswer(std::string_view text, const core::IpAddress& add
     if (!best_range || whois_internal::Narrower(*range, *best_range)) best = &o, best_range = range;
   }
   if (!best) {
-    answer.no_objects = answer.error.empty();
+    answer.rate_limited = IsRateLimitAnswer(text);  // a WHOIS-style limit message
+    answer.no_objects = answer.error.empty() && !answer.rate_limited;
     return answer;
   }
   answer.no_objects = false;

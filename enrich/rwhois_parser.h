@@ -22,6 +22,12 @@ struct RwhoisAnswer {
   std::optional<v1::OwnerRecord> record;
   bool no_objects = false;  // "%error 230 No Objects Found" (or no object at all)
   std::string error;        // any other "%error NNN text" line, "" if none
+  // The server asks us to come back later (then `record` is nullopt):
+  // "%error 501 Service Not Available", or an "%error" line, or an answer
+  // without objects, that carries one of the WHOIS limit phrases
+  // (IsRateLimitAnswer, e.g. "%error 401 ...: query rate limit exceeded").
+  // RFC 2167 has no code of its own for a rate limit; docs/whois.md.
+  bool rate_limited = false;
 };
 
 // The query line sent for `address`: the bare address, as the Debian whois

@@ -68,6 +68,41 @@ TEST(RwhoisParserTest, OtherErrorIsReported) {
   EXPECT_EQ(a.error, "500 Internal Server Error");
 }
 
+TEST(RwhoisParserTest, ServiceNotAvailableAndLimitWordingAreRateLimits) {
+  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_ratelimit.txt"), Ip("24.90.9.7"));
+  EXPECT_TRUE(a.rate_limited);
+  EXPECT_FALSE(a.record);
+  EXPECT_FALSE(a.no_objects);
+  for (const char* text :
+       {"%rwhois V-1.5 x\r\n%error 401 Not Authorized for Directive: query rate limit exceeded\r\n",
+        "%rwhois V-1.5 x\n%error 560 Too many queries from 192.0.2.1, try later\n",
+        // A WHOIS-style message instead of the protocol's lines.
+        "%rwhois V-1.5 x\n% Query rate limit exceeded\n",
+        // Objects after a limit error are not taken.
+        "%rwhois V-1.5 x\n%error 501 Service Not Available\nnetwork:IP-Network:24.90.8.0/22\n"}) {
+    RwhoisAnswer b = ParseRwhoisAnswer(text, Ip("24.90.9.7"));
+    EXPECT_TRUE(b.rate_limited) << text;
+    EXPECT_FALSE(b.record) << text;
+  }
+}
+
+TEST(RwhoisParserTest, OtherLimitsAndErrorsAreNoRateLimits) {
+  for (const char* text : {"%rwhois V-1.5 x\n%error 330 Exceeded Max Objects Limit\n",
+                           "%rwhois V-1.5 x\n%error 331 Invalid Limit\n",
+                           "%rwhois V-1.5 x\n%error 503 Idle Time Exceeded\n",
+                           "%rwhois V-1.5 x\n%error 230 No Objects Found\n"}) {
+    RwhoisAnswer a = ParseRwhoisAnswer(text, Ip("24.90.9.7"));
+    EXPECT_FALSE(a.rate_limited) << text;
+  }
+  // A record whose remarks talk about limits is a record.
+  RwhoisAnswer a = ParseRwhoisAnswer(
+      "%rwhois V-1.5 x\nnetwork:IP-Network:24.90.8.0/22\n"
+      "network:Comment:% query rate limit exceeded? ask abuse@harbor.example.org\n%ok\n",
+      Ip("24.90.9.7"));
+  EXPECT_FALSE(a.rate_limited);
+  EXPECT_TRUE(a.record);
+}
+
 TEST(RwhoisParserTest, TechContactIsTheFallbackAndHandlesAreNoMailboxes) {
   RwhoisAnswer a = ParseRwhoisAnswer(
       "%rwhois V-1.5 x\nnetwork:Class-Name:network\nnetwork:IP-Network:24.90.4.0/24\n"

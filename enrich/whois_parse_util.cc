@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/ip_prefix.h"
 #include "core/mailbox.h"
 
@@ -70,7 +71,7 @@ std::vector<Object> SplitObjects(const std::vector<std::string_view>& lines) {
     }
     size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0 || current.size() >= kMaxAttrs) continue;
-    std::string key = Lower(Trim(line.substr(0, colon)));
+    std::string key = core::AsciiLower(Trim(line.substr(0, colon)));
     if (key.find(' ') != std::string::npos) continue;
     current.push_back({std::move(key), Trim(line.substr(colon + 1))});
   }
@@ -99,13 +100,6 @@ std::string Trim(std::string_view text) {
   if (b == std::string_view::npos) return "";
   size_t e = text.find_last_not_of(space);
   return std::string(text.substr(b, e - b + 1));
-}
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
 }
 
 bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
@@ -151,13 +145,13 @@ void AddAbuse(std::string_view field, v1::OwnerRecord* record) {
   for (std::string& mailbox : core::ExtractMailboxes(field, kMaxMailboxes)) {
     if (record->abuse_size() >= static_cast<int>(kMaxMailboxes)) return;
     bool seen = std::any_of(record->abuse().begin(), record->abuse().end(),
-                            [&](const std::string& m) { return Lower(m) == Lower(mailbox); });
+                            [&](const std::string& m) { return core::AsciiLower(m) == core::AsciiLower(mailbox); });
     if (!seen) record->add_abuse(std::move(mailbox));
   }
 }
 
 std::optional<WhoisReferral> ParseReferral(std::string_view text) {
-  std::string value = Lower(Trim(text));
+  std::string value = core::AsciiLower(Trim(text));
   WhoisReferral referral;
   if (size_t scheme = value.find("://"); scheme != std::string::npos) {
     referral.scheme = value.substr(0, scheme);

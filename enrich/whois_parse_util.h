@@ -34,7 +34,6 @@ std::string_view Get(const Object& object, std::string_view key);
 std::vector<std::string_view> GetAll(const Object& object, std::string_view key);
 
 std::string Trim(std::string_view text);
-std::string Lower(std::string_view text);
 bool ContainsNoCase(std::string_view haystack, std::string_view needle);
 
 // "192.0.2.0 - 192.0.2.255", CIDR, LACNIC's "200.3.12/22", a bare address;

@@ -3,6 +3,7 @@
 #include <array>
 #include <map>
 
+#include "core/ascii.h"
 #include "enrich/whois_parse_util.h"
 
 namespace abuseflow::enrich::whois_internal {
@@ -48,7 +49,7 @@ std::string_view Value(const Section& s, const std::string& key) {
 
 // The RIR a "NetType: Allocated to ..." or "Transferred to ..." block belongs to.
 std::optional<WhoisReferral> OtherRir(const Section& s) {
-  std::string nettype = Lower(Value(s, "nettype"));
+  std::string nettype = core::AsciiLower(Value(s, "nettype"));
   if (nettype.find("allocated to") == std::string::npos &&
       nettype.find("transferred to") == std::string::npos) {
     return std::nullopt;

@@ -3,6 +3,7 @@
 // the resolver falls back to the covering RIR block's contact.
 #include <cctype>
 
+#include "core/ascii.h"
 #include "enrich/whois_parse_util.h"
 
 namespace abuseflow::enrich::whois_internal {
@@ -47,7 +48,7 @@ bool JpnicField(std::string_view line, std::string* key, std::string* value) {
   if (trimmed.empty() || trimmed[0] != '[') return false;
   size_t close = trimmed.find(']');
   if (close == std::string::npos) return false;
-  *key = Lower(Trim(std::string_view(trimmed).substr(1, close - 1)));
+  *key = core::AsciiLower(Trim(std::string_view(trimmed).substr(1, close - 1)));
   *value = Trim(std::string_view(trimmed).substr(close + 1));
   return true;
 }
@@ -93,12 +94,12 @@ WhoisAnswer ParseKrnic(const std::vector<std::string_view>& lines, const core::I
   for (size_t i = start; i < lines.size() && networks.size() < kMaxObjects; ++i) {
     std::string line = Trim(lines[i].size() > kMaxLine ? std::string_view() : lines[i]);
     if (line.size() > 2 && line.front() == '[' && line.back() == ']') {
-      section = Lower(line);
+      section = core::AsciiLower(line);
       continue;
     }
     size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
-    std::string key = Lower(Trim(std::string_view(line).substr(0, colon)));
+    std::string key = core::AsciiLower(Trim(std::string_view(line).substr(0, colon)));
     std::string value = Trim(std::string_view(line).substr(colon + 1));
     if (key == "ipv4 address" || key == "ipv6 address") {
       auto r = ParseAnyRange(value);
@@ -126,7 +127,7 @@ WhoisAnswer ParseTwnic(const std::vector<std::string_view>& lines, const core::I
     std::string line = Trim(raw);
     size_t colon = line.find(':');
     std::string key =
-        colon == std::string::npos ? "" : Lower(Trim(std::string_view(line).substr(0, colon)));
+        colon == std::string::npos ? "" : core::AsciiLower(Trim(std::string_view(line).substr(0, colon)));
     std::string value =
         colon == std::string::npos ? line : Trim(std::string_view(line).substr(colon + 1));
     if (key == "netblock") {

@@ -2,6 +2,7 @@
 #include <array>
 #include <unordered_map>
 
+#include "core/ascii.h"
 #include "enrich/whois_parse_util.h"
 
 namespace abuseflow::enrich::whois_internal {
@@ -101,13 +102,13 @@ Index IndexContacts(const std::vector<Object>& objects) {
       if (key.empty()) key = std::string(Get(o, k));
     }
     if (key.empty() && (o[0].key == "irt" || o[0].key == "organisation")) key = o[0].value;
-    if (!key.empty()) index.emplace(Lower(key), &o);
+    if (!key.empty()) index.emplace(core::AsciiLower(key), &o);
   }
   return index;
 }
 
 const Object* Find(const Index& index, std::string_view key) {
-  auto it = index.find(Lower(key));
+  auto it = index.find(core::AsciiLower(key));
   return it == index.end() ? nullptr : it->second;
 }
 
@@ -159,7 +160,7 @@ WhoisAnswer ParseRpsl(const std::vector<std::string_view>& lines, const core::Ip
   Index index = IndexContacts(objects);
   v1::OwnerRecord record = RecordFor(range);
   record.set_netname(std::string(Get(block, "netname")));
-  record.set_country(Lower(Get(block, "country")));
+  record.set_country(core::AsciiLower(Get(block, "country")));
   for (char& c : *record.mutable_country()) c = static_cast<char>(std::toupper(c));
   const Object* org = Find(index, Get(block, "org"));
   std::string_view owner = org ? Get(*org, "org-name") : std::string_view();

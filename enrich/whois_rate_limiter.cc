@@ -40,6 +40,12 @@ void WhoisRateLimiter::OnRateLimited(const std::string& server) {
   b.next_backoff_us = std::min(options_.max_backoff_us, b.next_backoff_us * 2);
 }
 
+void WhoisRateLimiter::BlockUntil(const std::string& server, int64_t until_us) {
+  std::lock_guard lock(mu_);
+  Bucket& b = BucketOf(server, now_us_());
+  b.blocked_until_us = std::max(b.blocked_until_us, until_us);
+}
+
 void WhoisRateLimiter::OnAnswer(const std::string& server) {
   std::lock_guard lock(mu_);
   Bucket& b = BucketOf(server, now_us_());

@@ -11,7 +11,7 @@ namespace abuseflow::enrich {
 // Per-server token buckets with backoff, so that no registry is asked faster
 // than configured and a server that says its limit is exceeded is left alone
 // for a while (the wait doubling at each limit message up to max_backoff_us,
-// reset by the next good answer).
+// reset by the next good answer, or the time the server named: BlockUntil).
 //
 // Also bounds the queries in progress per server (Options::max_concurrent):
 // BeginQuery takes a slot, EndQuery gives it back.
@@ -37,6 +37,10 @@ class WhoisRateLimiter {
   int64_t Acquire(const std::string& server);
   // The server answered with a limit message: no query until the backoff passes.
   void OnRateLimited(const std::string& server);
+  // The server said when it may be asked again (an RDAP 429's Retry-After):
+  // no query before `until_us` (on the injected clock). A block already
+  // reaching further is kept. Seen by every source sharing this limiter.
+  void BlockUntil(const std::string& server, int64_t until_us);
   // The server answered normally: the backoff starts over.
   void OnAnswer(const std::string& server);
   // False when max_concurrent queries to `server` are in progress; else a

@@ -193,16 +193,7 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
     std::string text = core::ToUtf8(*raw, info->charset);
     WhoisAnswer answer = ParseWhoisAnswer(info->format, text, address);
     if (answer.rate_limited) {
-      ++stats_.rate_limited;
-      limiter_->OnRateLimited(endpoint.name);
-      MetricsOf(endpoint.name).limited->Increment();
-      step.outcome = "rate limited";
-      if (attempt == 0) {
-        out->steps.push_back(step);
-        continue;  // WaitForToken waits out the backoff, or gives up
-      }
-      out->failed = out->transient = true;
-      out->steps.push_back(step);
+      if (OnLimitMessage(endpoint.name, step, attempt, out)) continue;
       return std::nullopt;
     }
     limiter_->OnAnswer(endpoint.name);
@@ -218,6 +209,18 @@ std::optional<WhoisReferral> WhoisResolver::Ask(const WhoisEndpoint& endpoint,
     out->steps.push_back(step);
     return answer.referral;
   }
+}
+
+bool WhoisResolver::OnLimitMessage(const std::string& server, WhoisStep step, int attempt,
+                                   WhoisResolution* out) {
+  ++stats_.rate_limited;
+  limiter_->OnRateLimited(server);
+  MetricsOf(server).limited->Increment();
+  step.outcome = "rate limited";
+  out->steps.push_back(std::move(step));
+  if (attempt == 0) return true;  // WaitForToken waits out the backoff, or gives up
+  out->failed = out->transient = true;
+  return false;
 }
 
 void WhoisResolver::TakeRecord(const WhoisEndpoint& endpoint, v1::OwnerRecord record,
@@ -237,26 +240,16 @@ void WhoisResolver::TakeRecord(const WhoisEndpoint& endpoint, v1::OwnerRecord re
 void WhoisResolver::AskRwhois(const WhoisEndpoint& endpoint, const core::IpAddress& address,
                               WhoisResolution* out, Hop* hop) {
   WhoisStep step{endpoint.name, endpoint.ToString(), RwhoisQueryFor(address), "", "", 0};
-  if (!WaitForToken(endpoint.name)) {
-    step.outcome = "rate limited: no query allowed within max_wait";
-    out->failed = out->transient = true;
-    out->steps.push_back(step);
-    return;
+  std::string text;
+  RwhoisAnswer answer;
+  for (int attempt = 0;; ++attempt) {
+    std::optional<std::string> got = AskRwhoisOnce(endpoint, &step, out);
+    if (!got) return;
+    text = std::move(*got);
+    answer = ParseRwhoisAnswer(text, address);
+    if (!answer.rate_limited) break;
+    if (!OnLimitMessage(endpoint.name, step, attempt, out)) return;
   }
-  ++stats_.queries;
-  ++stats_.queries_by_server[endpoint.name];
-  core::Result<std::string> raw = Query(endpoint, step.query, /*rwhois=*/true);
-  if (!raw.ok()) {
-    ++stats_.errors;
-    step.outcome = "error: " + raw.status().message();
-    out->failed = true;
-    out->transient = raw.status().code() == core::Status::Code::kUnavailable;
-    out->steps.push_back(step);
-    return;
-  }
-  step.bytes = raw->size();
-  std::string text = core::ToUtf8(*raw, "");
-  RwhoisAnswer answer = ParseRwhoisAnswer(text, address);
   limiter_->OnAnswer(endpoint.name);
   if (answer.record) {
     step.outcome = "record";
@@ -270,6 +263,29 @@ void WhoisResolver::AskRwhois(const WhoisEndpoint& endpoint, const core::IpAddre
   }
   hop->record_server.reset();  // no more-specifics query after an RWhois referral
   out->steps.push_back(step);
+}
+
+std::optional<std::string> WhoisResolver::AskRwhoisOnce(const WhoisEndpoint& endpoint,
+                                                        WhoisStep* step, WhoisResolution* out) {
+  if (!WaitForToken(endpoint.name)) {
+    step->outcome = "rate limited: no query allowed within max_wait";
+    out->failed = out->transient = true;
+    out->steps.push_back(*step);
+    return std::nullopt;
+  }
+  ++stats_.queries;
+  ++stats_.queries_by_server[endpoint.name];
+  core::Result<std::string> raw = Query(endpoint, step->query, /*rwhois=*/true);
+  if (!raw.ok()) {
+    ++stats_.errors;
+    step->outcome = "error: " + raw.status().message();
+    out->failed = true;
+    out->transient = raw.status().code() == core::Status::Code::kUnavailable;
+    out->steps.push_back(*step);
+    return std::nullopt;
+  }
+  step->bytes = raw->size();
+  return core::ToUtf8(*raw, "");
 }
 
 void WhoisResolver::AskMoreSpecifics(const WhoisEndpoint& endpoint, WhoisResolution* out) {

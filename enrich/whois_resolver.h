@@ -127,8 +127,19 @@ class WhoisResolver {
   // address; its most specific network object becomes the record, ARIN's
   // covering block's contact the fallback or upstream as for a WHOIS
   // referral. RWhois referrals are not followed.
+  // A limit message (RwhoisAnswer::rate_limited) is handled as a WHOIS
+  // server's: backoff, one more try, then a transient failure.
   void AskRwhois(const WhoisEndpoint& endpoint, const core::IpAddress& address,
                  WhoisResolution* out, Hop* hop);
+  // One RWhois query after its token: the answer in UTF-8, or nullopt with
+  // the failure recorded in *out.
+  std::optional<std::string> AskRwhoisOnce(const WhoisEndpoint& endpoint, WhoisStep* step,
+                                           WhoisResolution* out);
+  // The server answered with its limit message: counted, backed off, the
+  // step recorded; true on the first attempt (worth one more after the
+  // backoff), else the resolution failed as transient.
+  bool OnLimitMessage(const std::string& server, WhoisStep step, int attempt,
+                      WhoisResolution* out);
   // Takes a parsed record (provenance set here) as the latest answer.
   void TakeRecord(const WhoisEndpoint& endpoint, v1::OwnerRecord record, std::string text,
                   WhoisResolution* out, Hop* hop);

@@ -384,6 +384,34 @@ TEST_F(RwhoisReferralTest, NoObjectsOrErrorKeepsTheArinRecord) {
   }
 }
 
+TEST_F(RwhoisReferralTest, LimitAnswerBacksOffAndIsAskedOnceMore) {
+  config_.backoff_us = 2LL * 1000000;
+  Answer(kRwhois, {Fixture("rwhois_ratelimit.txt"), Fixture("rwhois_24_90_8.txt")});
+  WhoisResolver resolver = Make();
+  int64_t start = now_us_;
+  WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
+  ASSERT_TRUE(r.record);
+  EXPECT_FALSE(r.failed);
+  EXPECT_EQ(r.record->abuse(0), "security@harbor-dental.example.org");
+  EXPECT_EQ(resolver.stats().rate_limited, 1u);
+  EXPECT_EQ(resolver.stats().queries_by_server.at(kRwhois), 2u);
+  EXPECT_GE(now_us_ - start, 2LL * 1000000);  // waited out the backoff
+  ASSERT_EQ(r.steps.size(), 3u);
+  EXPECT_EQ(r.steps[1].outcome, "rate limited");
+  EXPECT_EQ(r.steps[2].outcome, "record");
+}
+
+TEST_F(RwhoisReferralTest, LimitAnswerTwiceIsATransientFailure) {
+  Answer(kRwhois, {Fixture("rwhois_ratelimit.txt")});  // repeats
+  WhoisResolver resolver = Make();
+  WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
+  EXPECT_TRUE(r.failed);
+  EXPECT_TRUE(r.transient);
+  EXPECT_EQ(resolver.stats().rate_limited, 2u);
+  // The server stays backed off for the other lookup threads too.
+  EXPECT_GT(resolver.limiter()->Acquire(kRwhois), 0);
+}
+
 TEST_F(RwhoisReferralTest, DownServerIsATransientFailure) {
   WhoisResolver resolver = Make();  // no answer for the rwhois server: Unavailable
   WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 
+#include "core/ascii.h"
 #include "core/ip_prefix.h"
 
 namespace abuseflow::enrich {
@@ -84,15 +85,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kV6 = {{
     {"2c00::/12", "whois.afrinic.net"},
 }};
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 std::string Canonical(std::string_view name) {
-  std::string lower = Lower(name);
+  std::string lower = core::AsciiLower(name);
   for (const auto& [alias, canonical] : kAliases) {
     if (lower == alias) return std::string(canonical);
   }
@@ -141,7 +135,7 @@ std::string WhoisQueryFor(const WhoisServerInfo& server, const core::IpAddress& 
 
 WhoisDirectory::WhoisDirectory(const core::WhoisConfig& config) : only_listed_(config.only_listed) {
   for (const auto& [name, target] : config.servers) {
-    std::string key = Lower(name);
+    std::string key = core::AsciiLower(name);
     size_t colon = key.rfind(':');
     std::string host_part = colon == std::string::npos ? key : key.substr(0, colon);
     servers_[Canonical(host_part) + key.substr(host_part.size())] = target;

@@ -50,14 +50,15 @@ EXPECTED = {
 }
 
 # Queries per server in a cold run: one per distinct block on its chain, plus
-# the one LACNIC answers with its rate-limit message first, plus one "-m"
+# the one LACNIC answers with its rate-limit message first (and the RWhois
+# server with "%error 501 Service Not Available"), plus one "-m"
 # per block an RPSL server answered (RIPE 2, APNIC 1, AFRINIC 1) and one
 # "n >" per block ARIN answered (2); the national registries' and LACNIC's
 # blocks have no such query.
 EXPECTED_QUERIES = {
     "whois.ripe.net": 4, "whois.arin.net": 6, "whois.lacnic.net": 2, "whois.apnic.net": 5,
     "whois.nic.ad.jp": 1, "whois.kisa.or.kr": 1, "whois.twnic.net.tw": 1, "whois.iana.org": 1,
-    "whois.afrinic.net": 2, "rwhois.example-cable.example.com": 2,
+    "whois.afrinic.net": 2, "rwhois.example-cable.example.com": 3,
 }
 # The "-m" queries the cold run sends, in order per server.
 EXPECTED_MORE = {
@@ -125,7 +126,8 @@ def spec(log):
             "whois.twnic.net.tw": {"answers": [ans("61.220.0.0/16", file="twnic_61_220.txt")]},
             "whois.afrinic.net": {"answers": [ans("196.44.64.0/18", file="afrinic_196_44.txt")]},
             "rwhois.example-cable.example.com": {
-                "protocol": "rwhois", "answers": [ans("24.90.8.0/22", file="rwhois_24_90_8.txt")]},
+                "protocol": "rwhois", "answers": [ans("24.90.8.0/22", file="rwhois_24_90_8.txt")],
+                "rate_limit_first": 1, "rate_limit_file": "rwhois_ratelimit.txt"},
         },
     }
 
@@ -236,8 +238,20 @@ def check_commands(binary, config):
             r["abuse"] != ["security@harbor-dental.example.org"] or \
             "network:IP-Network:24.90.8.0/22" not in r["raw"]:
         fail(f"whois 24.90.9.7 (rwhois referral): {r}")
+    # The ISP's customer block keeps ARIN's contact as the upstream's.
+    if r["upstream_abuse"] != ["abuse@example-cable.example.com"] or \
+            r["cache"]["record"]["upstream_abuse"] != ["abuse@example-cable.example.com"]:
+        fail(f"whois 24.90.9.7 upstream_abuse: {r}")
+    text = run(binary, "whois", "--config", str(config), "24.90.9.7").stdout
+    if "abuse: security@harbor-dental.example.org\nupstream abuse: abuse@example-cable.example.com\n" \
+            not in text:
+        fail(f"whois 24.90.9.7 text output lacks the upstream abuse line:\n{text}")
+    r = json.loads(run(binary, "whois", "--config", str(config), "--json", "24.90.200.1").stdout)
+    if r["upstream_abuse"] != []:  # ARIN's own block: no upstream
+        fail(f"whois 24.90.200.1 upstream_abuse: {r}")
     text = run(binary, "whois", "--config", str(config), "211.234.100.7").stdout
-    if "whois.kisa.or.kr" not in text or "abuse: abuse@dalmaji.example.kr" not in text:
+    if "whois.kisa.or.kr" not in text or "abuse: abuse@dalmaji.example.kr" not in text or \
+            "upstream abuse: irt@krnic.example.kr" not in text:
         fail(f"whois text output:\n{text}")
     stats = json.loads(run(binary, "cache", "stats", "--config", str(config), "--json").stdout)
     if stats["positive"] < 9 or stats["by_source"].get("whois", 0) < 9:
