@@ -36,7 +36,17 @@ bool LineReader::Fill() {
                                     (errnum == Z_ERRNO ? std::strerror(errno) : message));
     return false;
   }
-  if (n == 0) eof_ = true;
+  if (n == 0) {
+    // A gzip stream cut short ends like a complete one (gzread returns 0);
+    // only gzerror tells them apart.
+    int errnum = 0;
+    gzerror(file_, &errnum);
+    if (errnum == Z_BUF_ERROR) {
+      status_ = core::Status::IoError("read error in " + path_ + ": truncated gzip data (unexpected end of file)");
+      return false;
+    }
+    eof_ = true;
+  }
   end_ += n;
   return n > 0;
 }

@@ -49,6 +49,24 @@ TEST_F(LineReaderTest, ReadsGzipTransparently) {
   EXPECT_EQ(lines[9999], "line 9999");
 }
 
+// A .gz cut short is a read error naming the file, not a shorter log.
+TEST_F(LineReaderTest, TruncatedGzipIsAReadErrorNotTheEnd) {
+  gzFile gz = gzopen(path_.c_str(), "wb");
+  for (int i = 0; i < 10000; ++i) gzprintf(gz, "line %d\n", i);
+  gzclose(gz);
+  std::filesystem::resize_file(path_, std::filesystem::file_size(path_) / 2);
+  auto reader = LineReader::Open(path_);
+  ASSERT_TRUE(reader.ok());
+  std::string_view line;
+  bool too_long = false;
+  size_t lines = 0;
+  while ((*reader)->Next(&line, &too_long)) ++lines;
+  EXPECT_LT(lines, 10000u);
+  ASSERT_FALSE((*reader)->status().ok());
+  EXPECT_NE((*reader)->status().message().find(path_), std::string::npos);
+  EXPECT_NE((*reader)->status().message().find("truncated"), std::string::npos);
+}
+
 TEST_F(LineReaderTest, OverlongLineIsFlaggedAndSkippedToItsEnd) {
   std::string huge(LineReader::kMaxLineLength * 3 + 17, 'A');
   Write("before\n" + huge + "\nafter\n" + std::string(LineReader::kMaxLineLength + 1, 'B'));
