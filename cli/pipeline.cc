@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <mutex>
 #include <thread>
 
 #include "core/log.h"
+#include "core/shard_map.h"
 #include "core/shutdown.h"
 #include "enrich/shard_router.h"
 #include "core/curve.h"
@@ -36,8 +38,7 @@ void RunStage(Stage& stage, const char* name, std::mutex* mu, core::Status* firs
 
 core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
   zmq::context_t context;
-  const std::string enrich_ep = "inproc://enrich", dedup_ep = "inproc://dedup",
-                    notify_ep = "inproc://notify";
+  const std::string enrich_ep = "inproc://enrich", notify_ep = "inproc://notify";
   core::StageLinks base;
   base.context = &context;
   auto links = [&](std::string input, std::vector<std::string> outputs, std::string name) {
@@ -47,20 +48,40 @@ core::Result<PipelineSummary> RunInProcess(const core::Config& config) {
     l.name = std::move(name);
     return l;
   };
+  // One dedup thread per shard of [endpoints] dedup, each with its shard's
+  // state folder (<state>/shard-K) as the stage processes would have.
+  const int shards = static_cast<int>(core::DedupEndpoints(config).size());
+  std::vector<core::Config> shard_configs;  // outlive the stages, which keep a reference
+  std::vector<std::string> dedup_eps;
+  for (int k = 0; k < shards; ++k) {
+    auto shard_config = core::DedupShardConfig(config, k);
+    if (!shard_config.ok()) return shard_config.status();
+    shard_configs.push_back(*std::move(shard_config));
+    dedup_eps.push_back(shards == 1 ? "inproc://dedup" : "inproc://dedup-" + std::to_string(k));
+  }
   ingest::IngestStage ingest(config, links("", {enrich_ep}, "ingest"));
-  enrich::EnrichStage enrich(config, links(enrich_ep, {dedup_ep}, "enrich"));
-  dedup::DedupStage dedup(config, links(dedup_ep, {notify_ep}, "dedup"));
+  enrich::EnrichStage enrich(config, links(enrich_ep, dedup_eps, "enrich"));
+  std::vector<std::unique_ptr<dedup::DedupStage>> dedups;
+  for (int k = 0; k < shards; ++k) {
+    core::StageLinks l = links(dedup_eps[k], {notify_ep}, shards == 1 ? "dedup" : "dedup-" + std::to_string(k));
+    l.shard = k;
+    l.shard_count = shards;
+    dedups.push_back(std::make_unique<dedup::DedupStage>(shard_configs[k], l));
+  }
   notify::NotifyStage notify(config, links(notify_ep, {}, "notify"));
   std::mutex mu;
   core::Status failure;
   {
     std::jthread t_notify([&] { RunStage(notify, "notify", &mu, &failure); });
-    std::jthread t_dedup([&] { RunStage(dedup, "dedup", &mu, &failure); });
+    std::vector<std::jthread> t_dedups;
+    for (auto& d : dedups) t_dedups.emplace_back([&, stage = d.get()] { RunStage(*stage, "dedup", &mu, &failure); });
     std::jthread t_enrich([&] { RunStage(enrich, "enrich", &mu, &failure); });
     RunStage(ingest, "ingest", &mu, &failure);
   }
   if (!failure.ok()) return failure;
-  return PipelineSummary{ingest.stats(), enrich.stats(), dedup.stats(), notify.stats()};
+  PipelineSummary summary{ingest.stats(), enrich.stats(), {}, notify.stats()};
+  for (const auto& d : dedups) summary.dedup += d->stats();
+  return summary;
 }
 
 namespace {

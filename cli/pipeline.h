@@ -18,9 +18,11 @@ struct PipelineSummary {
   notify::NotifyStageStats notify;
 };
 
-// Runs all four stages in this process, each on its own thread, linked over
-// inproc:// ZeroMQ endpoints, until the inputs are exhausted and every mail is
-// written. If one stage fails the others are stopped and its error returned.
+// Runs all four stages in this process, each on its own thread (dedup one
+// thread per shard of [endpoints] dedup, in its shard's state folder), linked
+// over inproc:// ZeroMQ endpoints, until the inputs are exhausted and every
+// mail is written. If one stage fails the others are stopped and its error
+// returned; the dedup counts are the shards' sum.
 core::Result<PipelineSummary> RunInProcess(const core::Config& config);
 
 // What a stage process is told on its command line.

@@ -30,6 +30,15 @@ struct DedupStats {
   uint64_t blocks = 0;      // blocks decided
   uint64_t lifts = 0;       // blocks lifted (expiry, silence)
   uint64_t expired = 0;     // histories deleted by retention
+
+  // Adds another shard's counts (`run` with several dedup shards).
+  DedupStats& operator+=(const DedupStats& o) {
+    batches += o.batches, events += o.events, new_addresses += o.new_addresses;
+    incidents += o.incidents, rejected += o.rejected, duplicates += o.duplicates;
+    without_id += o.without_id, suppressed += o.suppressed, blocks += o.blocks;
+    lifts += o.lifts, expired += o.expired;
+    return *this;
+  }
 };
 
 // Applies enriched batches to the per-address history, once per event id,

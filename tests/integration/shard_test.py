@@ -3,7 +3,8 @@
 notify as separate processes over tcp on loopback writes the same mails as
 `abuseflow run`, and each source address's history is in exactly one shard,
 the one the documented hash names (FNV-1a 64 of the address bytes modulo the
-shard count, enrich/shard_router.h).
+shard count, enrich/shard_router.h). `abuseflow run` with the sharded config
+runs the two shards in its own process (inproc) with the same result.
 
 usage: shard_test.py ABUSEFLOW_BINARY SOURCE_DIR WORK_DIR
 """
@@ -69,6 +70,16 @@ def run_sharded(binary, src, work):
     return demo_test.check_outbox(src, work / "outbox")
 
 
+def run_in_process_sharded(binary, src, work):
+    """`abuseflow run` over the sharded config: one dedup thread per shard."""
+    config = sharded_config(src, work)
+    result = subprocess.run([binary, "run", "--config", str(config)], capture_output=True,
+                            text=True, timeout=demo_test.TIMEOUT)
+    if result.returncode != 0:
+        demo_test.fail(f"run with two dedup shards exited {result.returncode}: {result.stderr}")
+    return demo_test.check_outbox(src, work / "outbox")
+
+
 def has_history(binary, state, address):
     result = subprocess.run([binary, "history", "--state", str(state), "--json", address],
                             capture_output=True, text=True, timeout=60)
@@ -110,17 +121,21 @@ def main():
     shutil.rmtree(work, ignore_errors=True)
     (work / "one").mkdir(parents=True)
     (work / "sharded").mkdir(parents=True)
+    (work / "run-sharded").mkdir(parents=True)
     demo_test.run_one(binary, src, work / "one")
     run_sharded(binary, src, work / "sharded")
     check_shards(binary, src, work / "sharded")
+    run_in_process_sharded(binary, src, work / "run-sharded")
+    check_shards(binary, src, work / "run-sharded")
     one = sorted((work / "one" / "outbox").glob("*.eml"))
-    sharded = sorted((work / "sharded" / "outbox").glob("*.eml"))
-    if [p.name for p in one] != [p.name for p in sharded]:
-        demo_test.fail("run and the sharded processes wrote differently named mails")
-    for a, b in zip(one, sharded):
-        if outbox.comparable(a.read_bytes()) != outbox.comparable(b.read_bytes()):
-            demo_test.fail(f"{a.name} differs between run and two dedup shards")
-    print(f"ok: run and two dedup shards wrote the same {len(one)} mails")
+    for other, what in (("sharded", "two dedup shard processes"), ("run-sharded", "run with two dedup shards")):
+        mails = sorted((work / other / "outbox").glob("*.eml"))
+        if [p.name for p in one] != [p.name for p in mails]:
+            demo_test.fail(f"run and {what} wrote differently named mails")
+        for a, b in zip(one, mails):
+            if outbox.comparable(a.read_bytes()) != outbox.comparable(b.read_bytes()):
+                demo_test.fail(f"{a.name} differs between run and {what}")
+        print(f"ok: run and {what} wrote the same {len(one)} mails")
 
 
 if __name__ == "__main__":
