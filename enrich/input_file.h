@@ -8,15 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/gz_reader.h"
 #include "core/result.h"
 #include "core/status.h"
-
-struct gzFile_s;  // zlib's file handle (zlib.h: typedef struct gzFile_s* gzFile)
 
 namespace abuseflow::enrich {
 
 // An offline data file (RPSL dump, delegated statistics, prefix2as table)
-// opened for reading through zlib: gzip-compressed data is decompressed, any
+// opened for reading through zlib (core::GzReader): gzip-compressed data is decompressed, any
 // other content is read as it is (zlib recognises gzip by its magic bytes, not
 // by the name), so `registry.db.gz` and `registry.db` both work. Concatenated
 // gzip members are read one after the other. A file whose name ends in ".gz"
@@ -54,12 +53,12 @@ class InputFile final : private std::streambuf {
   const std::string& path() const { return path_; }
 
  private:
-  InputFile(gzFile_s* file, std::string path, std::string_view what);
+  InputFile(std::unique_ptr<core::GzReader> reader, std::string path, std::string_view what);
   int_type underflow() override;
   // Records the first read error and sets badbit; returns eof.
   int_type Fail(const std::string& reason);
 
-  gzFile_s* file_;
+  std::unique_ptr<core::GzReader> reader_;
   std::string path_;
   std::string what_;
   std::vector<char> buffer_ = std::vector<char>(kBufferSize);

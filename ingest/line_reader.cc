@@ -1,26 +1,17 @@
 #include "ingest/line_reader.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 
 namespace abuseflow::ingest {
 
 core::Result<std::unique_ptr<LineReader>> LineReader::Open(const std::string& path) {
-  int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return core::Status::IoError("cannot open input " + path + ": " + std::strerror(errno));
-  gzFile file = gzdopen(fd, "rb");
-  if (!file) {
-    close(fd);
-    return core::Status::IoError("cannot read input " + path);
-  }
-  gzbuffer(file, 256 * 1024);
-  return std::unique_ptr<LineReader>(new LineReader(file, path));
+  auto file = core::GzReader::Open(path, 256 * 1024);
+  if (!file.ok()) return core::Status::IoError("cannot open input " + path + ": " + file.status().message());
+  return std::unique_ptr<LineReader>(new LineReader(std::move(file).value(), path));
 }
 
-LineReader::~LineReader() { gzclose(file_); }
+LineReader::~LineReader() = default;
 
 bool LineReader::Fill() {
   if (begin_ > 0) {
@@ -28,25 +19,13 @@ bool LineReader::Fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  int n = gzread(file_, buffer_.data() + end_, static_cast<unsigned>(buffer_.size() - end_));
+  std::string error;
+  long n = file_->Read(buffer_.data() + end_, buffer_.size() - end_, &error);
   if (n < 0) {
-    int errnum = 0;
-    const char* message = gzerror(file_, &errnum);
-    status_ = core::Status::IoError("read error in " + path_ + ": " +
-                                    (errnum == Z_ERRNO ? std::strerror(errno) : message));
+    status_ = core::Status::IoError("read error in " + path_ + ": " + error);
     return false;
   }
-  if (n == 0) {
-    // A gzip stream cut short ends like a complete one (gzread returns 0);
-    // only gzerror tells them apart.
-    int errnum = 0;
-    gzerror(file_, &errnum);
-    if (errnum == Z_BUF_ERROR) {
-      status_ = core::Status::IoError("read error in " + path_ + ": truncated gzip data (unexpected end of file)");
-      return false;
-    }
-    eof_ = true;
-  }
+  if (n == 0) eof_ = true;
   end_ += n;
   return n > 0;
 }

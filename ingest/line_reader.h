@@ -1,19 +1,18 @@
 #pragma once
 
-#include <zlib.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/gz_reader.h"
 #include "core/result.h"
 
 namespace abuseflow::ingest {
 
 // Reads a log file line by line: plain or gzip-compressed (recognised by its
-// content, not its name), or standard input for "-". Lines longer than
+// content, not its name; core::GzReader), or standard input for "-". Lines longer than
 // kMaxLineLength are reported as too long and skipped to their end, so memory
 // stays bounded whatever the input. Not thread-safe; one reader per input.
 class LineReader {
@@ -37,10 +36,11 @@ class LineReader {
   uint64_t bytes_read() const { return bytes_read_; }
 
  private:
-  LineReader(gzFile file, std::string path) : file_(file), path_(std::move(path)) {}
+  LineReader(std::unique_ptr<core::GzReader> file, std::string path)
+      : file_(std::move(file)), path_(std::move(path)) {}
   bool Fill();
 
-  gzFile file_;
+  std::unique_ptr<core::GzReader> file_;
   std::string path_;
   std::vector<char> buffer_ = std::vector<char>(kMaxLineLength * 2);
   size_t begin_ = 0;
