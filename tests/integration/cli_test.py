@@ -15,9 +15,7 @@ FIELDS = ["time", "sensor", "src", "src_port", "dst", "dst_port", "proto", "kind
           "format", "raw"]
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def run(binary, *args, stdin=None, code=0):

@@ -20,9 +20,7 @@ import outbox  # noqa: E402
 TIMEOUT = 300
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def write_config(src, work, ports):

@@ -21,9 +21,7 @@ import sys
 import tomllib
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 REQUIRED = {

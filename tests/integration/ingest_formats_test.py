@@ -43,9 +43,7 @@ AUTH_LINES = [
 ]
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def run(args, expect_rc=0):

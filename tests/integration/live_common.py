@@ -1,5 +1,6 @@
-"""Helpers of the live-input tests: free ports, waiting on a condition with a
-deadline, the saved input positions, and a running `abuseflow run`."""
+"""Helpers of the integration tests: the failure exit every test uses
+(fail), and for the live-input tests free ports, waiting on a condition with
+a deadline, the saved input positions, and a running `abuseflow run`."""
 
 import atexit
 import pathlib

@@ -15,9 +15,7 @@ import subprocess
 import sys
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def render(page):

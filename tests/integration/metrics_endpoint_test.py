@@ -30,9 +30,7 @@ import threading
 import time
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"

@@ -53,9 +53,7 @@ source:         DEMO
 """
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def run(binary, config):

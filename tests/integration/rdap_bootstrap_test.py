@@ -19,9 +19,7 @@ import subprocess
 import sys
 
 
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def bootstrap(family, publication):

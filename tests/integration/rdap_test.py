@@ -50,9 +50,7 @@ BOOTSTRAP = {
 }
 
 
-def fail(message):
-    print(f"FAIL: {message}", file=sys.stderr)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def make_certificate(work):

@@ -26,9 +26,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).parent))
 import outbox  # noqa: E402
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def run(binary, *args):

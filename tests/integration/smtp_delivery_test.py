@@ -26,9 +26,7 @@ import outbox  # noqa: E402
 TIMEOUT = 120
 
 
-def fail(message):
-    print("FAIL:", message)
-    sys.exit(1)
+from live_common import fail  # noqa: E402  (the shared failure exit)
 
 
 def fixture_python():
