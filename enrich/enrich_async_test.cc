@@ -24,18 +24,12 @@
 #include "enrich/deferred_events.h"
 #include "enrich/enrich_stage.h"
 #include "enrich/owner_cache_store.h"
+#include "enrich/whois_fixture.h"
 
 namespace abuseflow::enrich {
 namespace {
 
 constexpr char kStream[] = "ingest:async";
-
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(ABUSEFLOW_WHOIS_FIXTURES) + "/" + name);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A WHOIS server on 127.0.0.1 answering every query with `answer`, after
 // the gate opens (open at once unless Close()d); counts the queries.
@@ -238,8 +232,8 @@ class AsyncStageTest : public ::testing::Test {
 };
 
 TEST_F(AsyncStageTest, SlowServerHoldsUpOnlyItsOwnAddressesAndOneQueryServesTheBlock) {
-  GatedWhoisServer arin(Fixture("arin_8_18.txt"));
-  GatedWhoisServer ripe(Fixture("ripe_194_160.txt"));
+  GatedWhoisServer arin(WhoisFixture("arin_8_18.txt"));
+  GatedWhoisServer ripe(WhoisFixture("ripe_194_160.txt"));
   config_.enrich.whois.servers = {{"whois.arin.net", arin.endpoint()}, {"whois.ripe.net", ripe.endpoint()}};
   arin.Close();
   StartStage();
@@ -270,7 +264,7 @@ TEST_F(AsyncStageTest, SlowServerHoldsUpOnlyItsOwnAddressesAndOneQueryServesTheB
 }
 
 TEST_F(AsyncStageTest, WaitingEventsSurviveARestartAndComeOutOnce) {
-  GatedWhoisServer arin(Fixture("arin_8_18.txt"));
+  GatedWhoisServer arin(WhoisFixture("arin_8_18.txt"));
   config_.enrich.whois.servers = {{"whois.arin.net", arin.endpoint()}};
   arin.Close();
   StartStage();

@@ -1,4 +1,5 @@
 #include "enrich/rwhois_parser.h"
+#include "enrich/whois_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -12,21 +13,13 @@ namespace {
 
 core::IpAddress Ip(std::string_view text) { return *core::IpAddress::Parse(text); }
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(ABUSEFLOW_WHOIS_FIXTURES) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::vector<std::string> Abuse(const RwhoisAnswer& a) {
   if (!a.record) return {"(no record)"};
   return {a.record->abuse().begin(), a.record->abuse().end()};
 }
 
 TEST(RwhoisParserTest, MostSpecificNetworkWithContactObjectResolved) {
-  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_24_90_8.txt"), Ip("24.90.9.7"));
+  RwhoisAnswer a = ParseRwhoisAnswer(WhoisFixture("rwhois_24_90_8.txt"), Ip("24.90.9.7"));
   ASSERT_TRUE(a.record);
   EXPECT_TRUE(a.error.empty());
   EXPECT_FALSE(a.no_objects);
@@ -40,7 +33,7 @@ TEST(RwhoisParserTest, MostSpecificNetworkWithContactObjectResolved) {
 }
 
 TEST(RwhoisParserTest, CoveringObjectAnswersOutsideTheCustomerBlock) {
-  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_24_90_8.txt"), Ip("24.90.200.1"));
+  RwhoisAnswer a = ParseRwhoisAnswer(WhoisFixture("rwhois_24_90_8.txt"), Ip("24.90.200.1"));
   ASSERT_TRUE(a.record);
   EXPECT_EQ(a.record->cidrs(0), "24.90.0.0/16");
   EXPECT_EQ(a.record->owner(), "Example Cable Co");
@@ -48,13 +41,13 @@ TEST(RwhoisParserTest, CoveringObjectAnswersOutsideTheCustomerBlock) {
 }
 
 TEST(RwhoisParserTest, AddressOutsideEveryObjectHasNoRecord) {
-  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_24_90_8.txt"), Ip("24.91.0.1"));
+  RwhoisAnswer a = ParseRwhoisAnswer(WhoisFixture("rwhois_24_90_8.txt"), Ip("24.91.0.1"));
   EXPECT_FALSE(a.record);
   EXPECT_TRUE(a.no_objects);
 }
 
 TEST(RwhoisParserTest, NoObjectsFoundIsNoEntryNotAnError) {
-  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_no_objects.txt"), Ip("24.90.9.7"));
+  RwhoisAnswer a = ParseRwhoisAnswer(WhoisFixture("rwhois_no_objects.txt"), Ip("24.90.9.7"));
   EXPECT_FALSE(a.record);
   EXPECT_TRUE(a.no_objects);
   EXPECT_TRUE(a.error.empty());
@@ -69,7 +62,7 @@ TEST(RwhoisParserTest, OtherErrorIsReported) {
 }
 
 TEST(RwhoisParserTest, ServiceNotAvailableAndLimitWordingAreRateLimits) {
-  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_ratelimit.txt"), Ip("24.90.9.7"));
+  RwhoisAnswer a = ParseRwhoisAnswer(WhoisFixture("rwhois_ratelimit.txt"), Ip("24.90.9.7"));
   EXPECT_TRUE(a.rate_limited);
   EXPECT_FALSE(a.record);
   EXPECT_FALSE(a.no_objects);
@@ -113,7 +106,7 @@ TEST(RwhoisParserTest, TechContactIsTheFallbackAndHandlesAreNoMailboxes) {
 }
 
 TEST(RwhoisParserTest, HostileAnswerGivesOnlyValidMailboxes) {
-  RwhoisAnswer a = ParseRwhoisAnswer(Fixture("rwhois_hostile.txt"), Ip("24.90.17.1"));
+  RwhoisAnswer a = ParseRwhoisAnswer(WhoisFixture("rwhois_hostile.txt"), Ip("24.90.17.1"));
   ASSERT_TRUE(a.record);
   EXPECT_EQ(a.record->cidrs(0), "24.90.16.0/20");
   EXPECT_EQ(a.record->owner(), "Hostile Hosting");

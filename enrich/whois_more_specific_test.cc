@@ -1,4 +1,5 @@
 #include "enrich/whois_more_specific.h"
+#include "enrich/whois_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -65,13 +66,6 @@ TEST(MoreSpecificTest, Ipv6Children) {
   EXPECT_EQ(Text(*children), (std::vector<std::string>{"2001:db8:10::/48"}));
 }
 
-std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(ABUSEFLOW_WHOIS_FIXTURES) + "/" + name, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST(ArinMoreSpecificTest, QueryIsNGreaterThanTheBlockCidr) {
   EXPECT_EQ(ArinMoreSpecificQuery(Block("8.18.0.0", "8.18.3.255", "8.18.0.0/22")), "n > 8.18.0.0/22");
   v1::OwnerRecord two = Block("10.0.0.0", "10.0.2.255", "10.0.0.0/23");
@@ -81,7 +75,7 @@ TEST(ArinMoreSpecificTest, QueryIsNGreaterThanTheBlockCidr) {
 }
 
 TEST(ArinMoreSpecificTest, SummaryLinesGiveTheNetworksInsideTheBlock) {
-  auto children = ParseArinMoreSpecificAnswer(ReadFixture("arin_8_18_more.txt"),
+  auto children = ParseArinMoreSpecificAnswer(WhoisFixture("arin_8_18_more.txt"),
                                               Block("8.18.0.0", "8.18.3.255", "8.18.0.0/22"));
   ASSERT_TRUE(children);  // the block itself is left out; every level is kept
   EXPECT_EQ(Text(*children), (std::vector<std::string>{"8.18.3.0/25", "8.18.3.64/27"}));

@@ -1,4 +1,5 @@
 #include "enrich/whois_parser.h"
+#include "enrich/whois_fixture.h"
 
 #include <gtest/gtest.h>
 
@@ -13,17 +14,9 @@ namespace {
 
 core::IpAddress Ip(std::string_view text) { return *core::IpAddress::Parse(text); }
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(ABUSEFLOW_WHOIS_FIXTURES) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 WhoisAnswer Parse(WhoisFormat format, const std::string& file, std::string_view address,
                   std::string_view charset = "") {
-  return ParseWhoisAnswer(format, core::ToUtf8(Fixture(file), charset), Ip(address));
+  return ParseWhoisAnswer(format, core::ToUtf8(WhoisFixture(file), charset), Ip(address));
 }
 
 std::vector<std::string> Abuse(const WhoisAnswer& a) {
@@ -73,8 +66,8 @@ TEST(WhoisParserTest, RateLimitMessagesAreRecognised) {
   EXPECT_TRUE(IsRateLimitAnswer("% Query rate limit exceeded. Reduced information.\n"));
   EXPECT_TRUE(IsRateLimitAnswer("Query rate limit exceeded, please try again later\r\n"));
   EXPECT_TRUE(IsRateLimitAnswer("%ERROR:201: access denied for 192.0.2.1\n"));
-  EXPECT_FALSE(IsRateLimitAnswer(Fixture("ripe_194_160.txt")));
-  EXPECT_FALSE(IsRateLimitAnswer(Fixture("arin_8_18.txt")));
+  EXPECT_FALSE(IsRateLimitAnswer(WhoisFixture("ripe_194_160.txt")));
+  EXPECT_FALSE(IsRateLimitAnswer(WhoisFixture("arin_8_18.txt")));
 }
 
 TEST(WhoisParserTest, AfrinicIrtAbuseMailbox) {
@@ -112,7 +105,7 @@ TEST(WhoisParserTest, JpnicEnglishAnswer) {
 }
 
 TEST(WhoisParserTest, JpnicJapaneseAnswerIsConvertedFromIso2022Jp) {
-  std::string text = core::ToUtf8(Fixture("jpnic_202_11_64_ja.txt"), "");
+  std::string text = core::ToUtf8(WhoisFixture("jpnic_202_11_64_ja.txt"), "");
   EXPECT_NE(text.find("さくら研究所株式会社"), std::string::npos);
   WhoisAnswer a = ParseWhoisAnswer(WhoisFormat::kJpnic, text, Ip("202.11.70.1"));
   EXPECT_FALSE(a.record);  // no English keys: the client asks with /e
@@ -233,7 +226,7 @@ TEST(WhoisParserTest, MutatedAnswersNeverYieldInvalidMailboxes) {
   uint32_t seed = 12345;
   auto next = [&seed] { return seed = seed * 1103515245u + 12345u; };
   for (const char* file : files) {
-    std::string original = Fixture(file);
+    std::string original = WhoisFixture(file);
     for (int round = 0; round < 60; ++round) {
       std::string text = original;
       for (int edits = 0; edits < 1 + round % 8; ++edits) {

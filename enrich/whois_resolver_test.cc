@@ -9,19 +9,12 @@
 #include "enrich/enricher.h"
 #include "enrich/owner_cache.h"
 #include "enrich/whois_source.h"
+#include "enrich/whois_fixture.h"
 
 namespace abuseflow::enrich {
 namespace {
 
 core::IpAddress Ip(std::string_view text) { return *core::IpAddress::Parse(text); }
-
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(ABUSEFLOW_WHOIS_FIXTURES) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << name;
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // Fake registries: answers by server name, a fake clock that sleeping advances.
 class WhoisResolverTest : public ::testing::Test {
@@ -62,7 +55,7 @@ class WhoisResolverTest : public ::testing::Test {
 };
 
 TEST_F(WhoisResolverTest, TableSkipsIanaForRipeSpace) {
-  Answer("whois.ripe.net", {Fixture("ripe_194_160.txt")});
+  Answer("whois.ripe.net", {WhoisFixture("ripe_194_160.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("194.160.1.1"));
   ASSERT_TRUE(r.record);
@@ -75,7 +68,7 @@ TEST_F(WhoisResolverTest, TableSkipsIanaForRipeSpace) {
 
 TEST_F(WhoisResolverTest, IanaReferralForSpaceOutsideTheTable) {
   Answer("whois.iana.org", {"refer: whois.afrinic.net\n"});
-  Answer("whois.afrinic.net", {Fixture("afrinic_196_44.txt")});
+  Answer("whois.afrinic.net", {WhoisFixture("afrinic_196_44.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("196.44.100.1"));
   ASSERT_TRUE(r.record);
@@ -86,8 +79,8 @@ TEST_F(WhoisResolverTest, IanaReferralForSpaceOutsideTheTable) {
 }
 
 TEST_F(WhoisResolverTest, NationalRegistryBlockGetsTheCoveringContact) {
-  Answer("whois.apnic.net", {Fixture("apnic_jpnic_202_11.txt")});
-  Answer("whois.nic.ad.jp", {Fixture("jpnic_202_11_64.txt")});
+  Answer("whois.apnic.net", {WhoisFixture("apnic_jpnic_202_11.txt")});
+  Answer("whois.nic.ad.jp", {WhoisFixture("jpnic_202_11_64.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("202.11.70.1"));
   ASSERT_TRUE(r.record);
@@ -98,12 +91,12 @@ TEST_F(WhoisResolverTest, NationalRegistryBlockGetsTheCoveringContact) {
 }
 
 TEST_F(WhoisResolverTest, NationalRegistryBlockWithItsOwnContactKeepsTheCoveringAsUpstream) {
-  std::string jpnic = Fixture("jpnic_202_11_64.txt");
+  std::string jpnic = WhoisFixture("jpnic_202_11_64.txt");
   const std::string name = "b. [Network Name]               SAKURA-LAB\n";
   ASSERT_NE(jpnic.find(name), std::string::npos);
   jpnic.insert(jpnic.find(name) + name.size(),
                "y. [Abuse]                      abuse@sakura-lab.example.jp\n");
-  Answer("whois.apnic.net", {Fixture("apnic_jpnic_202_11.txt")});
+  Answer("whois.apnic.net", {WhoisFixture("apnic_jpnic_202_11.txt")});
   Answer("whois.nic.ad.jp", {jpnic});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("202.11.70.1"));
@@ -116,8 +109,8 @@ TEST_F(WhoisResolverTest, NationalRegistryBlockWithItsOwnContactKeepsTheCovering
 }
 
 TEST_F(WhoisResolverTest, CoveringContactTakenOverLeavesNoUpstream) {
-  Answer("whois.apnic.net", {Fixture("apnic_jpnic_202_11.txt")});
-  Answer("whois.nic.ad.jp", {Fixture("jpnic_202_11_64.txt")});
+  Answer("whois.apnic.net", {WhoisFixture("apnic_jpnic_202_11.txt")});
+  Answer("whois.nic.ad.jp", {WhoisFixture("jpnic_202_11_64.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("202.11.70.1"));
   ASSERT_TRUE(r.record);
@@ -141,8 +134,8 @@ TEST_F(WhoisResolverTest, ArinOtherRirAllocationIsFollowedWithArinQuerySyntax) {
 }
 
 TEST_F(WhoisResolverTest, NotManagedGoesToIanaAndALoopStops) {
-  Answer("whois.ripe.net", {Fixture("ripe_not_managed.txt")});
-  Answer("whois.iana.org", {Fixture("iana_refer_ripe.txt")});
+  Answer("whois.ripe.net", {WhoisFixture("ripe_not_managed.txt")});
+  Answer("whois.iana.org", {WhoisFixture("iana_refer_ripe.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("194.160.1.1"));
   EXPECT_FALSE(r.record);
@@ -154,7 +147,7 @@ TEST_F(WhoisResolverTest, NotManagedGoesToIanaAndALoopStops) {
 }
 
 TEST_F(WhoisResolverTest, ReservedSpaceIsADeadEnd) {
-  Answer("whois.iana.org", {Fixture("iana_reserved.txt")});
+  Answer("whois.iana.org", {WhoisFixture("iana_reserved.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("10.1.2.3"));
   EXPECT_FALSE(r.record);
@@ -188,7 +181,7 @@ TEST_F(WhoisResolverTest, OnlyListedRefusesBuiltInServersNotInTheMap) {
 }
 
 TEST_F(WhoisResolverTest, RateLimitMessageBacksOffAndRetries) {
-  Answer("whois.ripe.net", {Fixture("ripe_ratelimit.txt"), Fixture("ripe_194_160.txt")});
+  Answer("whois.ripe.net", {WhoisFixture("ripe_ratelimit.txt"), WhoisFixture("ripe_194_160.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("194.160.1.1"));
   ASSERT_TRUE(r.record);
@@ -200,7 +193,7 @@ TEST_F(WhoisResolverTest, RateLimitMessageBacksOffAndRetries) {
 
 TEST_F(WhoisResolverTest, BackoffLongerThanMaxWaitFails) {
   config_.backoff_us = 60 * 1000000LL;
-  Answer("whois.ripe.net", {Fixture("ripe_ratelimit.txt")});
+  Answer("whois.ripe.net", {WhoisFixture("ripe_ratelimit.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("194.160.1.1"));
   EXPECT_FALSE(r.record);
@@ -209,7 +202,7 @@ TEST_F(WhoisResolverTest, BackoffLongerThanMaxWaitFails) {
 }
 
 TEST_F(WhoisResolverTest, TokenBucketSpacesQueriesToTheConfiguredRate) {
-  Answer("whois.ripe.net", {Fixture("ripe_194_160.txt")});
+  Answer("whois.ripe.net", {WhoisFixture("ripe_194_160.txt")});
   WhoisResolver resolver = Make();
   std::vector<int64_t> times;
   for (int i = 0; i < 6; ++i) {
@@ -238,7 +231,7 @@ TEST(SubtractPrefixTest, SplitsAroundTheHole) {
 }
 
 TEST_F(WhoisResolverTest, EnricherAsksOncePerBlockAndSeenMoreSpecificsStayVisible) {
-  answers_["whois.ripe.net"] = {Fixture("ripe_194_160_2.txt"), Fixture("ripe_194_160.txt")};
+  answers_["whois.ripe.net"] = {WhoisFixture("ripe_194_160_2.txt"), WhoisFixture("ripe_194_160.txt")};
   WhoisSource source(std::make_unique<WhoisResolver>(Make()));
   OwnerCache cache;
   Enricher enricher({&source}, &cache);
@@ -254,8 +247,8 @@ TEST_F(WhoisResolverTest, EnricherAsksOncePerBlockAndSeenMoreSpecificsStayVisibl
 // address in the customer /25 inside it must not get the provider's answer.
 TEST_F(WhoisResolverTest, MoreSpecificsKeepCustomerBlockAfterProviderAnswer) {
   config_.more_specifics = true;
-  answers_["whois.ripe.net"] = {Fixture("ripe_194_160.txt"), Fixture("ripe_194_160_more.txt"),
-                                Fixture("ripe_194_160_2.txt"), "%ERROR:101: no entries found\n"};
+  answers_["whois.ripe.net"] = {WhoisFixture("ripe_194_160.txt"), WhoisFixture("ripe_194_160_more.txt"),
+                                WhoisFixture("ripe_194_160_2.txt"), "%ERROR:101: no entries found\n"};
   auto resolver = std::make_unique<WhoisResolver>(Make());
   WhoisResolver* raw = resolver.get();
   WhoisSource source(std::move(resolver));
@@ -283,7 +276,7 @@ TEST_F(WhoisResolverTest, MoreSpecificsKeepCustomerBlockAfterProviderAnswer) {
 TEST_F(WhoisResolverTest, MoreSpecificsFailureScopesTheAnswerToTheAddress) {
   config_.more_specifics = true;
   config_.backoff_us = 60 * 1000000LL;  // longer than max_wait: no retry
-  answers_["whois.ripe.net"] = {Fixture("ripe_194_160.txt"), Fixture("ripe_ratelimit.txt")};
+  answers_["whois.ripe.net"] = {WhoisFixture("ripe_194_160.txt"), WhoisFixture("ripe_ratelimit.txt")};
   WhoisSource source(std::make_unique<WhoisResolver>(Make()));
   auto record = source.Lookup(Ip("194.160.0.5"));
   ASSERT_TRUE(record);
@@ -297,7 +290,7 @@ TEST_F(WhoisResolverTest, MoreSpecificsFailureScopesTheAnswerToTheAddress) {
 
 TEST_F(WhoisResolverTest, MoreSpecificsOnlyForRpslServersAndArin) {
   config_.more_specifics = true;
-  Answer("whois.lacnic.net", {Fixture("lacnic_200_3_12.txt")});
+  Answer("whois.lacnic.net", {WhoisFixture("lacnic_200_3_12.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("200.3.13.4"));
   ASSERT_TRUE(r.record);
@@ -308,8 +301,8 @@ TEST_F(WhoisResolverTest, MoreSpecificsOnlyForRpslServersAndArin) {
 
 TEST_F(WhoisResolverTest, ArinMoreSpecificsKeepCustomerBlockAfterProviderAnswer) {
   config_.more_specifics = true;
-  answers_["whois.arin.net"] = {Fixture("arin_8_18.txt"), Fixture("arin_8_18_more.txt"),
-                                Fixture("arin_8_18_3.txt"), "No match found for n > 8.18.3.0/25.\n"};
+  answers_["whois.arin.net"] = {WhoisFixture("arin_8_18.txt"), WhoisFixture("arin_8_18_more.txt"),
+                                WhoisFixture("arin_8_18_3.txt"), "No match found for n > 8.18.3.0/25.\n"};
   auto resolver = std::make_unique<WhoisResolver>(Make());
   WhoisSource source(std::move(resolver));
   OwnerCache cache;
@@ -332,13 +325,13 @@ class RwhoisReferralTest : public WhoisResolverTest {
  protected:
   RwhoisReferralTest() {
     config_.servers["rwhois.example-cable.example.com:4321"] = "127.0.0.1:4321";
-    Answer("whois.arin.net", {Fixture("arin_rwhois.txt")});
+    Answer("whois.arin.net", {WhoisFixture("arin_rwhois.txt")});
   }
   static constexpr const char* kRwhois = "rwhois.example-cable.example.com";
 };
 
 TEST_F(RwhoisReferralTest, CustomerBlockGetsTheIspContactAndArinAsUpstream) {
-  Answer(kRwhois, {Fixture("rwhois_24_90_8.txt")});
+  Answer(kRwhois, {WhoisFixture("rwhois_24_90_8.txt")});
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
   EXPECT_EQ(asked_, (std::vector<std::string>{"whois.arin.net n + 24.90.9.7",
@@ -372,7 +365,7 @@ TEST_F(RwhoisReferralTest, BlockWithoutContactTakesArinsCoveringOne) {
 }
 
 TEST_F(RwhoisReferralTest, NoObjectsOrErrorKeepsTheArinRecord) {
-  Answer(kRwhois, {Fixture("rwhois_no_objects.txt"), "%rwhois V-1.5 x\n%error 500 oops\n"});
+  Answer(kRwhois, {WhoisFixture("rwhois_no_objects.txt"), "%rwhois V-1.5 x\n%error 500 oops\n"});
   WhoisResolver resolver = Make();
   for (const char* address : {"24.90.9.7", "24.90.9.8"}) {
     WhoisResolution r = resolver.Resolve(Ip(address));
@@ -386,7 +379,7 @@ TEST_F(RwhoisReferralTest, NoObjectsOrErrorKeepsTheArinRecord) {
 
 TEST_F(RwhoisReferralTest, LimitAnswerBacksOffAndIsAskedOnceMore) {
   config_.backoff_us = 2LL * 1000000;
-  Answer(kRwhois, {Fixture("rwhois_ratelimit.txt"), Fixture("rwhois_24_90_8.txt")});
+  Answer(kRwhois, {WhoisFixture("rwhois_ratelimit.txt"), WhoisFixture("rwhois_24_90_8.txt")});
   WhoisResolver resolver = Make();
   int64_t start = now_us_;
   WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
@@ -402,7 +395,7 @@ TEST_F(RwhoisReferralTest, LimitAnswerBacksOffAndIsAskedOnceMore) {
 }
 
 TEST_F(RwhoisReferralTest, LimitAnswerTwiceIsATransientFailure) {
-  Answer(kRwhois, {Fixture("rwhois_ratelimit.txt")});  // repeats
+  Answer(kRwhois, {WhoisFixture("rwhois_ratelimit.txt")});  // repeats
   WhoisResolver resolver = Make();
   WhoisResolution r = resolver.Resolve(Ip("24.90.9.7"));
   EXPECT_TRUE(r.failed);
