@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "core/ip_address.h"
+#include "notify/kv_store_test_base.h"
 #include "notify/mail_writer.h"
 #include "notify/owner_batcher.h"
 
@@ -78,23 +79,8 @@ TEST(FailingContactTest, RecordRoundTripsAndRejectsGarbage) {
   EXPECT_FALSE(DecodeFailingContact("mailbox=a@b.example\nbounces=x\n").has_value());
 }
 
-class FailingContactStoreTest : public ::testing::Test {
+class FailingContactStoreTest : public KvStoreTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("failing_contacts_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    core::KvStore::Options options;
-    auto store = core::KvStore::Open(dir_.string(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   static FailingContact Bounce(const char* mailbox, int64_t when_us, const char* id) {
     FailingContact c;
     c.mailbox = mailbox;
@@ -108,9 +94,6 @@ class FailingContactStoreTest : public ::testing::Test {
     ASSERT_TRUE(FailingContactStore(store_.get()).Mark(c, &batch).ok());
     ASSERT_TRUE(store_->Write(batch).ok());
   }
-
-  fs::path dir_;
-  std::unique_ptr<core::KvStore> store_;
 };
 
 TEST_F(FailingContactStoreTest, MarksCountsListsAndClears) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/ip_address.h"
+#include "notify/kv_store_test_base.h"
 #include "notify/html_report.h"
 #include "notify/report.h"
 #include "notify/thread_index.h"
@@ -22,22 +23,8 @@ constexpr int64_t kSep = int64_t{1000818764} * 1000000;
 
 // Mails per owner in the monthly report: the owner names kept in each mail's
 // summary ("w" keys), in every format.
-class MonthlyOwnersTest : public ::testing::Test {
+class MonthlyOwnersTest : public KvStoreTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("monthly_report_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    auto store = core::KvStore::Open(dir_.string(), core::KvStore::Options{});
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
   // A report with one address per owner name given.
   static Report Mail(const char* contact, std::vector<std::string> owners) {
     ReportBuilder builder(contact, kSep, 86400LL * 1000000, ReportLimits{});
@@ -67,9 +54,6 @@ class MonthlyOwnersTest : public ::testing::Test {
     EXPECT_TRUE(report.ok()) << report.status().ToString();
     return report.ok() ? *report : MonthlyReport{};
   }
-
-  fs::path dir_;
-  std::unique_ptr<core::KvStore> store_;
 };
 
 TEST_F(MonthlyOwnersTest, SummaryKeepsTheDistinctOwnerNamesAndReadsOldSummaries) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/time_format.h"
+#include "notify/kv_store_test_base.h"
 
 namespace abuseflow::notify {
 namespace {
@@ -19,18 +20,12 @@ constexpr int64_t kT0 = int64_t{1000818764} * 1000000;
 
 // `outbox list` over a real DeliveryStore in a RocksDB database, its records
 // written through the store's own operations as the delivery worker does.
-class OutboxListTest : public ::testing::Test {
+class OutboxListTest : public KvStoreTest {
  protected:
+  OutboxListTest() : KvStoreTest(/*sync_writes=*/true) {}
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("outbox_list_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    core::KvStore::Options options;
-    options.sync_writes = true;
-    auto store = core::KvStore::Open(dir_.string(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    KvStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     deliveries_ = std::make_unique<DeliveryStore>(store_.get());
     Queue("<a@lab.example>", "20010918T131244Z-abuse@a.example.eml", {"abuse@a.example"});
     Queue("<b@lab.example>", "20010918T131244Z-abuse@b.example.eml",
@@ -64,8 +59,7 @@ class OutboxListTest : public ::testing::Test {
   }
   void TearDown() override {
     deliveries_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    KvStoreTest::TearDown();
   }
 
   void Queue(const std::string& id, const std::string& file, std::vector<std::string> to) {
@@ -87,8 +81,6 @@ class OutboxListTest : public ::testing::Test {
     return rows.ok() ? *rows : std::vector<OutboxListRow>{};
   }
 
-  fs::path dir_;
-  std::unique_ptr<core::KvStore> store_;
   std::unique_ptr<DeliveryStore> deliveries_;
   std::map<std::string, DeliveryRecord> records_;
 };

@@ -15,6 +15,7 @@
 #include "core/kv_store.h"
 #include "notify/mail_header.h"
 #include "notify/mime_text.h"
+#include "notify/kv_store_test_base.h"
 
 namespace abuseflow::notify {
 namespace {
@@ -110,24 +111,17 @@ const std::string kJapaneseIso2022Jp =
 constexpr int64_t kSep18Us = int64_t{1000818764} * 1000000;  // 2001-09-18 13:12:44 UTC
 constexpr int64_t kDayUs = int64_t{86400} * 1000000;
 
-class ReplyLinkTest : public ::testing::Test {
+class ReplyLinkTest : public KvStoreTest {
  protected:
+  ReplyLinkTest() : KvStoreTest(/*sync_writes=*/true) {}
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("reply_link_test_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    core::KvStore::Options options;
-    options.sync_writes = true;
-    auto store = core::KvStore::Open(dir_.string(), options);
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
+    KvStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     index_.emplace(store_.get());
   }
   void TearDown() override {
     index_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
+    KvStoreTest::TearDown();
   }
 
   // Records a notice to `contact` about `address` under `id`; its ticket.
@@ -149,8 +143,6 @@ class ReplyLinkTest : public ::testing::Test {
     return ids.ok() ? *ids : std::vector<std::string>{};
   }
 
-  fs::path dir_;
-  std::unique_ptr<core::KvStore> store_;
   std::optional<ThreadIndex> index_;
 };
 
