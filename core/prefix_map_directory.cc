@@ -15,20 +15,10 @@ struct MemberLess {
 }  // namespace
 
 std::unique_ptr<uint16_t[]> Directory16::BuildRanges(const std::vector<Member>& members) {
+  if (members.size() > kMaxRanged) return nullptr;  // a crowded /16 has no table
   // At most two ranges per member and one more; members nest at most 16 deep.
-  const size_t max_ranges = 2 * members.size() + 1;
-  uint16_t starts_buf[2 * kMaxRanged + 1];
-  uint32_t values_buf[2 * kMaxRanged + 1];
-  std::vector<uint16_t> starts_big;
-  std::vector<uint32_t> values_big;
-  uint16_t* starts = starts_buf;
-  uint32_t* values = values_buf;
-  if (max_ranges > 2 * kMaxRanged + 1) {
-    starts_big.resize(max_ranges);
-    values_big.resize(max_ranges);
-    starts = starts_big.data();
-    values = values_big.data();
-  }
+  uint16_t starts[2 * kMaxRanged + 1];
+  uint32_t values[2 * kMaxRanged + 1];
   uint32_t n = 0;
   auto emit = [&](uint32_t from, uint32_t value) {
     if (n > 0 && values[n - 1] == value) return;  // same as the range before: one range
@@ -78,13 +68,11 @@ void Directory16::Rebuild(uint32_t hi) {
     e.ranges.reset();
     return;
   }
-  if (members.size() > kMaxRanged) {
-    e.crowded = true;
-    e.ranges.reset();
-    std::vector<Member>().swap(members);
-    return;
-  }
   e.ranges = BuildRanges(members);
+  if (e.ranges == nullptr) {  // past kMaxRanged
+    e.crowded = true;
+    std::vector<Member>().swap(members);
+  }
 }
 
 void Directory16::Add(uint32_t key, int len, uint32_t pos) {

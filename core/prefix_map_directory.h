@@ -81,6 +81,7 @@ class Directory16 {
   // The range table of `members` (sorted by low, then len; nested or
   // disjoint, as prefixes are): [n, start 0..n-1, padding, value 0..n-1 as
   // two 16-bit halves each]; the value of a range no member covers is kNone.
+  // Null for more than kMaxRanged members.
   static std::unique_ptr<uint16_t[]> BuildRanges(const std::vector<Member>& members);
   // The value of the range of `ranges` that holds `low`.
   static uint32_t FindInRanges(const uint16_t* ranges, uint16_t low) {

@@ -345,6 +345,13 @@ TEST(PrefixMapTest, RangeTableOfNestedMembers) {
   EXPECT_EQ(D::FindInRanges(table.get(), 0xFFFE), D::kNone);
   EXPECT_EQ(D::FindInRanges(table.get(), 0xFFFF), 5u);
   EXPECT_EQ(table[0], 7u);  // 1, 2, 3, 1, 4, none, 5
+
+  std::vector<D::Member> crowded;
+  for (uint32_t i = 0; i <= D::kMaxRanged; ++i) crowded.push_back({static_cast<uint16_t>(i), 32, i});
+  EXPECT_EQ(D::BuildRanges(crowded), nullptr);  // past kMaxRanged: no table
+  crowded.pop_back();
+  ASSERT_NE(D::BuildRanges(crowded), nullptr);
+  EXPECT_EQ(D::FindInRanges(D::BuildRanges(crowded).get(), 255), 255u);
 }
 
 // Compares the map against a brute-force list under random inserts, erases and
