@@ -91,11 +91,19 @@ bool ApplyDelegatedCountry(const DelegatedMatch& match, bool always, v1::OwnerRe
   return true;
 }
 
-void Enricher::SetCountry(const core::IpAddress& address, v1::OwnerRecord* record) {
-  if (delegated_ == nullptr) return;
-  if (!delegated_always_ && !record->country().empty()) return;  // no lookup needed
+std::optional<DelegatedMatch> Enricher::CountryChange(const core::IpAddress& address,
+                                                      const v1::OwnerRecord& record) const {
+  if (delegated_ == nullptr) return std::nullopt;
+  if (!delegated_always_ && !record.country().empty()) return std::nullopt;  // no lookup needed
   auto match = delegated_->Lookup(address);
-  if (match && ApplyDelegatedCountry(*match, delegated_always_, record)) ++stats_.country_from_delegated;
+  if (!match || match->country == record.country()) return std::nullopt;
+  return match;
+}
+
+void Enricher::SetCountry(const core::IpAddress& address, v1::OwnerRecord* record) {
+  if (auto match = CountryChange(address, *record)) {
+    if (ApplyDelegatedCountry(*match, delegated_always_, record)) ++stats_.country_from_delegated;
+  }
 }
 
 bool Enricher::Knows(const core::IpAddress& address) const {
@@ -133,15 +141,12 @@ const v1::OwnerRecord* Enricher::ResolveKnownShared(const core::IpAddress& addre
     SetCountry(address, own);
     return own;
   }
-  // The delegated country applies to a copy (SetCountry's rule); the cached
-  // record itself when it would change nothing.
-  if (delegated_ != nullptr && (delegated_always_ || cached->country().empty())) {
-    auto match = delegated_->Lookup(address);
-    if (match && match->country != cached->country()) {
-      *own = *cached;
-      if (ApplyDelegatedCountry(*match, delegated_always_, own)) ++stats_.country_from_delegated;
-      return own;
-    }
+  // The delegated country applies to a copy; the cached record itself when
+  // it would change nothing.
+  if (auto match = CountryChange(address, *cached)) {
+    *own = *cached;
+    if (ApplyDelegatedCountry(*match, delegated_always_, own)) ++stats_.country_from_delegated;
+    return own;
   }
   return cached;
 }

@@ -112,6 +112,9 @@ class Enricher {
   uint64_t cache_generation() const { return cache_->generation(); }
 
  private:
+  // The delegated match whose country `record` gets for `address`
+  // (set_delegated's rule), or nullopt when it keeps its own.
+  std::optional<DelegatedMatch> CountryChange(const core::IpAddress& address, const v1::OwnerRecord& record) const;
   void SetCountry(const core::IpAddress& address, v1::OwnerRecord* record);
 
   std::vector<OwnerSource*> sources_;
